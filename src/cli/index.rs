@@ -1,0 +1,65 @@
+//! `provisio index`: a thin adapter over [`provisio::run_index`].
+
+use super::IndexDir;
+use is_terminal::IsTerminal;
+use provisio::IndexOptions;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct IndexArgs {
+    /// Folder of documents to index.
+    #[arg(long, env = "PROVISIO_CORPUS", default_value = "corpus")]
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Rebuild from scratch instead of updating.
+    #[arg(long)]
+    pub full: bool,
+    /// Extraction threads (default: number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
+    let mut opts = IndexOptions::new(&a.corpus, &a.index.index);
+    opts.full = a.full;
+    if let Some(j) = a.jobs {
+        if j == 0 {
+            return super::fail(provisio::Error::Usage("--jobs must be at least 1".into()));
+        }
+        opts.jobs = j;
+    }
+    opts.progress = !a.json && std::io::stderr().is_terminal();
+    let summary = match provisio::run_index(&opts) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        for f in &summary.failed {
+            eprintln!("failed: {}: {}", f.path, f.reason);
+        }
+        println!(
+            "indexed {} documents, {} passages: {} added, {} updated, {} removed, {} unchanged, {} unsupported, {} failed in {:.2} s",
+            summary.documents,
+            summary.passages,
+            summary.added,
+            summary.updated,
+            summary.removed,
+            summary.unchanged,
+            summary.unsupported,
+            summary.failed.len(),
+            summary.seconds
+        );
+    }
+    Ok(if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,103 @@
+//! `provisio search`: a thin adapter over [`provisio::search`], printing grouped, cited results.
+
+use super::IndexDir;
+use is_terminal::IsTerminal;
+use provisio::search::MAX_LIMIT;
+use provisio::{index, SearchRequest};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Documents to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Documents to skip (for paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The query (see README: words, "phrases", -exclude, OR, title:, path:, lang:, format:).
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
+    if a.limit == 0 || a.limit > MAX_LIMIT {
+        return super::fail(provisio::Error::Usage(format!(
+            "--limit must be between 1 and {MAX_LIMIT}"
+        )));
+    }
+    let (idx, fields) = match index::open_read(&a.index.index) {
+        Ok(x) => x,
+        Err(e) => return super::fail(e),
+    };
+    let searcher = idx.reader()?.searcher();
+    let mut req = SearchRequest::new(a.query.join(" "));
+    req.limit = a.limit;
+    req.offset = a.offset;
+    let resp = match provisio::search(&searcher, &fields, &req) {
+        Ok(r) => r,
+        Err(e) => return super::fail(e),
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&resp)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (bold, mark, dim, reset) = if color {
+        ("\x1b[1m", "\x1b[1;33m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    let (open, close) = if color { (mark, reset) } else { ("[", "]") };
+    println!(
+        "{} documents, {} passages ({} ms)",
+        resp.total_documents, resp.total_passages, resp.took_ms
+    );
+    for (i, d) in resp.documents.iter().enumerate() {
+        println!();
+        println!(
+            "{}{}. {}{}  {}{} · {} · {}{}{}",
+            bold,
+            a.offset + i + 1,
+            d.title,
+            reset,
+            dim,
+            d.path,
+            d.format,
+            d.language,
+            d.date
+                .as_deref()
+                .map(|x| format!(" · {x}"))
+                .unwrap_or_default(),
+            reset
+        );
+        for p in &d.passages {
+            let snippet = unescape(
+                &p.highlight
+                    .replace("<mark>", open)
+                    .replace("</mark>", close),
+            )
+            .replace('\n', " ");
+            println!("   {dim}p.{} {}{}  {}", p.page, p.label, reset, snippet);
+        }
+        if d.matching_passages > d.passages.len() as u64 {
+            println!(
+                "   {dim}… {} more matching passages{reset}",
+                d.matching_passages - d.passages.len() as u64
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,51 @@
+//! `provisio stats`: a thin adapter over [`provisio::stats::stats`].
+
+use super::IndexDir;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: StatsArgs) -> anyhow::Result<ExitCode> {
+    let s = match provisio::stats::stats(&a.index.index) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("documents  {}", s.documents);
+    println!("passages   {}", s.passages);
+    println!("index size {:.1} MiB", s.index_bytes as f64 / 1048576.0);
+    println!(
+        "last run   {}",
+        s.last_indexed.as_deref().unwrap_or("never")
+    );
+    println!("by format:");
+    for (k, c) in &s.by_format {
+        println!(
+            "  {k:<8} {:>6} documents {:>8} passages",
+            c.documents, c.passages
+        );
+    }
+    println!("by language:");
+    for (k, c) in &s.by_language {
+        println!(
+            "  {k:<8} {:>6} documents {:>8} passages",
+            c.documents, c.passages
+        );
+    }
+    println!("unsupported files: {}", s.unsupported);
+    println!("failed files: {}", s.failed.len());
+    for f in &s.failed {
+        println!("  {}: {}", f.path, f.reason);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,489 @@
+//! The indexing run: crawl, diff against the manifest, extract in parallel, write with one
+//! `IndexWriter`, commit atomically with the manifest generation as payload.
+
+use super::manifest::{FileEntry, FileStatus, Manifest};
+use super::schema::{Fields, SCHEMA_VERSION};
+use crate::crawl::{crawl, Candidate};
+use crate::enrich::{detect_language, title_from_text};
+use crate::error::{Error, Result};
+use crate::extract::{self, ExtractError, Format};
+use crate::segment::{segment, Passage};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+/// Files bigger than this are skipped with a reason.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+/// A single extraction taking longer than this is abandoned and reported.
+pub const DEFAULT_EXTRACT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Commit (with the manifest) at least this often so a killed run keeps its progress.
+const CHECKPOINT_FILES: usize = 2000;
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
+
+/// What `provisio index` was asked to do.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub corpus: PathBuf,
+    pub index_dir: PathBuf,
+    /// Rebuild from scratch.
+    pub full: bool,
+    /// Extraction threads.
+    pub jobs: usize,
+    /// Show a progress bar (stderr).
+    pub progress: bool,
+    pub max_file_size: u64,
+    pub extract_timeout: Duration,
+}
+
+impl IndexOptions {
+    pub fn new(corpus: impl Into<PathBuf>, index_dir: impl Into<PathBuf>) -> Self {
+        IndexOptions {
+            corpus: corpus.into(),
+            index_dir: index_dir.into(),
+            full: false,
+            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            progress: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            extract_timeout: DEFAULT_EXTRACT_TIMEOUT,
+        }
+    }
+}
+
+/// A file that could not be indexed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Failure {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The outcome of a run (also printed as JSON by `index --json`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct IndexSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    pub unsupported: usize,
+    pub failed: Vec<Failure>,
+    pub documents: usize,
+    pub passages: u64,
+    pub seconds: f64,
+}
+
+/// Stable id of a document: derived from its corpus-relative path.
+pub fn doc_id_for(rel_path: &str) -> (String, u64) {
+    let h = blake3::hash(rel_path.as_bytes());
+    let bytes = h.as_bytes();
+    let key = u64::from_le_bytes([
+        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+    ]);
+    (h.to_hex()[..16].to_string(), key)
+}
+
+/// A processed document ready to be written.
+struct DocRecord {
+    title: String,
+    format: Format,
+    lang: &'static str,
+    date: Option<String>,
+    encoding: Option<String>,
+    pages: usize,
+    passages: Vec<Passage>,
+}
+
+enum Outcome {
+    /// Same bytes as last time (only size/mtime changed): keep the entry.
+    Same,
+    Indexed(Box<DocRecord>),
+    Unsupported,
+    Failed(String),
+}
+
+struct Processed {
+    candidate: Candidate,
+    hash: String,
+    outcome: Outcome,
+}
+
+fn extract_with_timeout(
+    format: Format,
+    bytes: Vec<u8>,
+    timeout: Duration,
+) -> std::result::Result<extract::ExtractedDoc, ExtractError> {
+    if format != Format::Pdf {
+        return extract::extract(format, &bytes);
+    }
+    // PDF extraction can loop on hostile files: run it on its own thread and stop waiting
+    // after `timeout`. (The thread cannot be killed; it is abandoned. Issue #5 moves this
+    // into a child process.)
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let spawned = std::thread::Builder::new()
+        .name("pdf-extract".into())
+        .spawn(move || {
+            let _ = tx.send(extract::extract(format, &bytes));
+        });
+    if spawned.is_err() {
+        return Err(ExtractError::Malformed(
+            "cannot start extraction thread".into(),
+        ));
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(r) => r,
+        Err(_) => Err(ExtractError::Timeout(timeout.as_secs())),
+    }
+}
+
+fn process(c: Candidate, prev: Option<&FileEntry>, opts: &IndexOptions) -> Processed {
+    let failed = |c: Candidate, hash: String, reason: String| Processed {
+        candidate: c,
+        hash,
+        outcome: Outcome::Failed(reason),
+    };
+    if c.size > opts.max_file_size {
+        let reason = format!("too large: {} bytes (limit {})", c.size, opts.max_file_size);
+        return failed(c, String::new(), reason);
+    }
+    let bytes = match std::fs::read(&c.abs_path) {
+        Ok(b) => b,
+        Err(e) => return failed(c, String::new(), format!("cannot read: {e}")),
+    };
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    if !opts.full && prev.is_some_and(|p| p.hash == hash) {
+        return Processed {
+            candidate: c,
+            hash,
+            outcome: Outcome::Same,
+        };
+    }
+    let ext = c
+        .abs_path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let Some(format) = extract::sniff(&bytes, ext.as_deref()) else {
+        return Processed {
+            candidate: c,
+            hash,
+            outcome: Outcome::Unsupported,
+        };
+    };
+    if bytes.is_empty() {
+        return failed(c, hash, "empty file".into());
+    }
+    let doc = match extract_with_timeout(format, bytes, opts.extract_timeout) {
+        Ok(d) => d,
+        Err(ExtractError::Unsupported) => {
+            return Processed {
+                candidate: c,
+                hash,
+                outcome: Outcome::Unsupported,
+            }
+        }
+        Err(ExtractError::NoText) if format != Format::Pdf => {
+            return failed(c, hash, "no text".into())
+        }
+        Err(e) => return failed(c, hash, e.to_string()),
+    };
+    let passages = segment(&doc.pages);
+    if passages.is_empty() {
+        let reason = if format == Format::Pdf {
+            ExtractError::NoText.to_string()
+        } else {
+            "no text".to_string()
+        };
+        return failed(c, hash, reason);
+    }
+    let sample: String = passages.iter().take(50).map(|p| p.text.as_str()).collect();
+    let lang = detect_language(&sample);
+    let title = doc
+        .title
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| title_from_text(&passages[0].text))
+        .unwrap_or_else(|| c.rel_path.rsplit('/').next().unwrap_or("").to_string());
+    let record = DocRecord {
+        title,
+        format,
+        lang,
+        date: doc.date,
+        encoding: doc.encoding,
+        pages: doc.pages.len(),
+        passages,
+    };
+    Processed {
+        candidate: c,
+        hash,
+        outcome: Outcome::Indexed(Box::new(record)),
+    }
+}
+
+fn add_passages(
+    writer: &IndexWriter,
+    f: &Fields,
+    c: &Candidate,
+    hash: &str,
+    rec: &DocRecord,
+) -> Result<()> {
+    let (doc_id, doc_key) = doc_id_for(&c.rel_path);
+    for (i, p) in rec.passages.iter().enumerate() {
+        let mut d = TantivyDocument::default();
+        d.add_text(f.doc_id, &doc_id);
+        d.add_u64(f.doc_key, doc_key);
+        d.add_text(f.path, &c.rel_path);
+        d.add_text(f.path_text, &c.rel_path);
+        d.add_text(f.title, &rec.title);
+        d.add_text(f.format, rec.format.as_str());
+        d.add_text(f.lang, rec.lang);
+        if let Some(date) = &rec.date {
+            d.add_text(f.date, date);
+        }
+        d.add_u64(f.size, c.size);
+        d.add_i64(f.mtime, (c.mtime_ns / 1_000_000_000) as i64);
+        d.add_text(f.hash, hash);
+        if let Some(enc) = &rec.encoding {
+            d.add_text(f.encoding, enc);
+        }
+        d.add_u64(f.pages, rec.pages as u64);
+        d.add_u64(f.page, u64::from(p.page));
+        d.add_text(f.label, &p.label);
+        d.add_u64(f.ordinal, i as u64);
+        d.add_text(f.text, &p.text);
+        writer.add_document(d)?;
+    }
+    Ok(())
+}
+
+fn commit(writer: &mut IndexWriter, manifest: &mut Manifest, index_dir: &Path) -> Result<()> {
+    manifest.generation += 1;
+    manifest.schema_version = SCHEMA_VERSION;
+    // Commit first with the new generation as payload, then publish the manifest. If the
+    // process dies in between, the generations disagree and the next run rebuilds.
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&manifest.generation.to_string());
+    prepared.commit()?;
+    manifest
+        .save(index_dir)
+        .map_err(|e| Error::io(index_dir, e))?;
+    Ok(())
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Bring the index in `opts.index_dir` up to date with `opts.corpus`.
+pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
+    let started = Instant::now();
+    if !opts.corpus.is_dir() {
+        return Err(Error::Usage(format!(
+            "corpus folder {} does not exist",
+            opts.corpus.display()
+        )));
+    }
+    std::fs::create_dir_all(&opts.index_dir).map_err(|e| Error::io(&opts.index_dir, e))?;
+    let _lock = super::lock(&opts.index_dir)?;
+    let (index, fields, created) = super::open_or_create(&opts.index_dir)?;
+    let mut manifest = load_consistent_manifest(&index, &opts.index_dir, created);
+    let full = opts.full || manifest.files.is_empty();
+
+    let (candidates, problems) =
+        crawl(&opts.corpus, Some(&opts.index_dir)).map_err(|e| Error::io(&opts.corpus, e))?;
+    let mut summary = IndexSummary::default();
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 100_000_000)?;
+    if full {
+        writer.delete_all_documents()?;
+        manifest.files.clear();
+    }
+
+    // Removed files.
+    let present: std::collections::HashSet<&str> =
+        candidates.iter().map(|c| c.rel_path.as_str()).collect();
+    let removed: Vec<String> = manifest
+        .files
+        .keys()
+        .filter(|p| !present.contains(p.as_str()))
+        .cloned()
+        .collect();
+    for path in &removed {
+        if let Some(entry) = manifest.files.remove(path) {
+            writer.delete_term(Term::from_field_text(fields.doc_id, &entry.doc_id));
+            if entry.status == FileStatus::Indexed {
+                summary.removed += 1;
+            }
+        }
+    }
+
+    // Unchanged by stat: not read again.
+    let mut todo = Vec::new();
+    for c in candidates {
+        match manifest.files.get(&c.rel_path) {
+            Some(e) if !full && e.size == c.size && e.mtime_ns == c.mtime_ns => match e.status {
+                FileStatus::Indexed => summary.unchanged += 1,
+                FileStatus::Unsupported => summary.unsupported += 1,
+                FileStatus::Failed => summary.failed.push(Failure {
+                    path: c.rel_path.clone(),
+                    reason: e.reason.clone().unwrap_or_default(),
+                }),
+            },
+            _ => todo.push(c),
+        }
+    }
+
+    let bar = if opts.progress && !todo.is_empty() {
+        let bar = ProgressBar::new(todo.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed} (eta {eta}) {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let jobs = opts.jobs.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+    let (tx, rx) = crossbeam_channel::bounded::<Processed>(jobs * 2);
+    let prev_entries: std::collections::HashMap<String, FileEntry> = todo
+        .iter()
+        .filter_map(|c| {
+            manifest
+                .files
+                .get(&c.rel_path)
+                .map(|e| (c.rel_path.clone(), e.clone()))
+        })
+        .collect();
+    let result = std::thread::scope(|scope| -> Result<()> {
+        let prev_entries = &prev_entries;
+        scope.spawn(move || {
+            pool.install(|| {
+                todo.into_par_iter().for_each_with(tx, |tx, c| {
+                    let prev = prev_entries.get(&c.rel_path);
+                    let _ = tx.send(process(c, prev, opts));
+                });
+            });
+        });
+        let mut since_commit = 0usize;
+        let mut last_commit = Instant::now();
+        for p in rx.iter() {
+            bar.inc(1);
+            let (doc_id, _) = doc_id_for(&p.candidate.rel_path);
+            let prev = manifest.files.get(&p.candidate.rel_path).cloned();
+            let c = &p.candidate;
+            let mut entry = FileEntry {
+                size: c.size,
+                mtime_ns: c.mtime_ns,
+                hash: p.hash.clone(),
+                doc_id: doc_id.clone(),
+                status: FileStatus::Indexed,
+                format: None,
+                lang: None,
+                passages: 0,
+                reason: None,
+            };
+            match &p.outcome {
+                Outcome::Same => {
+                    if let Some(prev) = prev {
+                        entry = FileEntry {
+                            size: c.size,
+                            mtime_ns: c.mtime_ns,
+                            ..prev
+                        };
+                        match entry.status {
+                            FileStatus::Indexed => summary.unchanged += 1,
+                            FileStatus::Unsupported => summary.unsupported += 1,
+                            FileStatus::Failed => summary.failed.push(Failure {
+                                path: c.rel_path.clone(),
+                                reason: entry.reason.clone().unwrap_or_default(),
+                            }),
+                        }
+                    }
+                }
+                Outcome::Indexed(rec) => {
+                    writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
+                    add_passages(&writer, &fields, c, &p.hash, rec)?;
+                    entry.format = Some(rec.format.as_str().to_string());
+                    entry.lang = Some(rec.lang.to_string());
+                    entry.passages = rec.passages.len() as u64;
+                    if prev.is_some_and(|e| e.status == FileStatus::Indexed) {
+                        summary.updated += 1;
+                    } else {
+                        summary.added += 1;
+                    }
+                }
+                Outcome::Unsupported => {
+                    writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
+                    entry.status = FileStatus::Unsupported;
+                    summary.unsupported += 1;
+                }
+                Outcome::Failed(reason) => {
+                    writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
+                    entry.status = FileStatus::Failed;
+                    entry.reason = Some(reason.clone());
+                    summary.failed.push(Failure {
+                        path: c.rel_path.clone(),
+                        reason: reason.clone(),
+                    });
+                }
+            }
+            manifest.files.insert(c.rel_path.clone(), entry);
+            since_commit += 1;
+            if since_commit >= CHECKPOINT_FILES || last_commit.elapsed() >= CHECKPOINT_EVERY {
+                commit(&mut writer, &mut manifest, &opts.index_dir)?;
+                since_commit = 0;
+                last_commit = Instant::now();
+            }
+        }
+        Ok(())
+    });
+    bar.finish_and_clear();
+    result?;
+
+    for p in problems {
+        summary.failed.push(Failure {
+            path: p.rel_path,
+            reason: p.reason,
+        });
+    }
+    manifest.last_indexed = Some(now_rfc3339());
+    commit(&mut writer, &mut manifest, &opts.index_dir)?;
+    writer.wait_merging_threads()?;
+
+    summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    let indexed = manifest
+        .files
+        .values()
+        .filter(|e| e.status == FileStatus::Indexed);
+    summary.documents = indexed.clone().count();
+    summary.passages = indexed.map(|e| e.passages).sum();
+    summary.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    Ok(summary)
+}
+
+/// The manifest, when it describes the last commit of `index`; otherwise an empty one (which
+/// makes the run rebuild everything).
+fn load_consistent_manifest(index: &Index, index_dir: &Path, created: bool) -> Manifest {
+    let fresh = Manifest {
+        schema_version: SCHEMA_VERSION,
+        ..Manifest::default()
+    };
+    if created {
+        return fresh;
+    }
+    let payload = index.load_metas().ok().and_then(|m| m.payload);
+    match Manifest::load(index_dir) {
+        Some(m) if payload.as_deref() == Some(m.generation.to_string().as_str()) => m,
+        Some(m) => Manifest {
+            generation: m
+                .generation
+                .max(payload.and_then(|p| p.parse().ok()).unwrap_or(0)),
+            ..fresh
+        },
+        None => fresh,
+    }
+}

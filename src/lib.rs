@@ -1,0 +1,22 @@
+//! provisio: find *provisions* in Chinese and English policy documents.
+//!
+//! The pipeline runs one way: [`crawl`] a corpus folder → [`extract::sniff`] the format →
+//! [`extract::extract`] pages of text → [`segment`] pages into passages (articles, items,
+//! paragraphs with their page and label) → [`index`] one tantivy document per passage with a
+//! CJK-aware analyzer ([`analysis`]) → [`search`] with provisio's [`query`] language, results
+//! grouped by document with cited, highlighted passages.
+
+pub mod analysis;
+pub mod crawl;
+pub mod enrich;
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod query;
+pub mod search;
+pub mod segment;
+pub mod stats;
+
+pub use error::{Error, Result};
+pub use index::{run_index, IndexOptions, IndexSummary};
+pub use search::{search, SearchRequest, SearchResponse};

@@ -1,0 +1,457 @@
+//! provisio's query language → tantivy queries, plus the patterns used for highlighting.
+//!
+//! Syntax: words (all must match), `"exact phrase"`, `-excluded`, `a OR b`, field filters
+//! `title:`, `path:`, `lang:`, `format:`, and `*` (everything). Chinese needs no spaces:
+//! an unquoted run of up to 4 Han characters, or any run mixing Han with digits, Latin or
+//! punctuation (`川商发〔2023〕12号`), is an exact phrase; a longer pure-Han run matches passages
+//! holding at least half of its character bigrams, exact occurrences ranked first.
+
+use crate::analysis::{analyze, is_cjk, AnalyzedToken, TokenKind};
+use crate::error::{Error, Result};
+use crate::index::schema::Fields;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 2000;
+/// Unquoted pure-Han runs longer than this are matched loosely (see module docs).
+pub const EXACT_HAN_RUN: usize = 4;
+/// Share of a long run's bigrams a passage must contain.
+pub const LOOSE_MIN_SHARE: f64 = 0.5;
+
+/// Where a text clause searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Passage text, or the document title.
+    Any,
+    Title,
+    Path,
+}
+
+/// One clause of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    Text {
+        text: String,
+        quoted: bool,
+        scope: Scope,
+    },
+    Lang(String),
+    Format(String),
+    All,
+}
+
+/// A parsed query: a conjunction of disjunctions, plus exclusions.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedQuery {
+    pub required: Vec<Vec<Clause>>,
+    pub excluded: Vec<Clause>,
+}
+
+/// A sequence of tokens to find in a passage for highlighting: `(relative position, term)`.
+#[derive(Debug, Clone)]
+pub struct HighlightPattern {
+    pub terms: Vec<(usize, String)>,
+    /// Loose patterns highlight every term on its own.
+    pub loose: bool,
+}
+
+#[derive(Debug)]
+enum Lexeme {
+    Item {
+        negated: bool,
+        field: Option<String>,
+        value: String,
+        quoted: bool,
+    },
+    Or,
+}
+
+fn lex(input: &str) -> Result<Vec<Lexeme>> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = input.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut negated = false;
+        if c == '-' || c == '－' {
+            negated = true;
+            i += 1;
+            if i >= chars.len() || chars[i].is_whitespace() {
+                return Err(Error::Query(
+                    "'-' must be followed by a word or phrase".into(),
+                ));
+            }
+        }
+        // Optional `field:` prefix (ASCII letters followed by a colon).
+        let mut field = None;
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_alphabetic() {
+            j += 1;
+        }
+        if j > i && j < chars.len() && (chars[j] == ':' || chars[j] == '：') {
+            field = Some(chars[i..j].iter().collect::<String>().to_ascii_lowercase());
+            i = j + 1;
+        }
+        let (value, quoted) = if i < chars.len() && matches!(chars[i], '"' | '“' | '”') {
+            let start = i + 1;
+            let end = (start..chars.len())
+                .find(|&k| matches!(chars[k], '"' | '“' | '”'))
+                .ok_or_else(|| Error::Query("unclosed quote".into()))?;
+            i = end + 1;
+            (chars[start..end].iter().collect::<String>(), true)
+        } else {
+            let start = i;
+            while i < chars.len() && !chars[i].is_whitespace() {
+                if matches!(chars[i], '"' | '“' | '”') {
+                    return Err(Error::Query(
+                        "a quote must start a phrase (put a space before it)".into(),
+                    ));
+                }
+                i += 1;
+            }
+            (chars[start..i].iter().collect::<String>(), false)
+        };
+        if !negated && field.is_none() && !quoted && value == "OR" {
+            out.push(Lexeme::Or);
+            continue;
+        }
+        if value.trim().is_empty() {
+            let what = field.map_or("phrase".to_string(), |f| format!("'{f}:'"));
+            return Err(Error::Query(format!("empty {what}")));
+        }
+        out.push(Lexeme::Item {
+            negated,
+            field,
+            value,
+            quoted,
+        });
+    }
+    Ok(out)
+}
+
+fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause> {
+    Ok(match field {
+        None if !quoted && value == "*" => Clause::All,
+        None => Clause::Text {
+            text: value,
+            quoted,
+            scope: Scope::Any,
+        },
+        Some("title") => Clause::Text {
+            text: value,
+            quoted,
+            scope: Scope::Title,
+        },
+        Some("path") => Clause::Text {
+            text: value,
+            quoted: true,
+            scope: Scope::Path,
+        },
+        Some("lang" | "language") => Clause::Lang(value.to_lowercase()),
+        Some("format") => {
+            let v = value.to_lowercase();
+            let v = match v.as_str() {
+                "txt" | "md" | "markdown" => "text".to_string(),
+                "htm" => "html".to_string(),
+                _ => v,
+            };
+            if !matches!(v.as_str(), "pdf" | "html" | "docx" | "text") {
+                return Err(Error::Query(format!(
+                    "unknown format '{value}' (use pdf, html, docx or text)"
+                )));
+            }
+            Clause::Format(v)
+        }
+        Some(other) => {
+            return Err(Error::Query(format!(
+                "unknown field '{other}:' (fields: title, path, lang, format)"
+            )))
+        }
+    })
+}
+
+/// Parse a query string.
+pub fn parse(input: &str) -> Result<ParsedQuery> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(Error::Query("empty query".into()));
+    }
+    if input.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::Query(format!(
+            "query longer than {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    let lexemes = lex(input)?;
+    let mut q = ParsedQuery::default();
+    let mut pending_or = false;
+    for (k, lx) in lexemes.into_iter().enumerate() {
+        match lx {
+            Lexeme::Or => {
+                if k == 0 || pending_or || q.required.is_empty() {
+                    return Err(Error::Query("OR needs a term on each side".into()));
+                }
+                pending_or = true;
+            }
+            Lexeme::Item {
+                negated,
+                field,
+                value,
+                quoted,
+            } => {
+                let clause = clause_for(field.as_deref(), value, quoted)?;
+                if negated {
+                    if pending_or {
+                        return Err(Error::Query("an excluded term cannot be part of OR".into()));
+                    }
+                    q.excluded.push(clause);
+                } else if pending_or {
+                    if let Some(last) = q.required.last_mut() {
+                        last.push(clause);
+                    }
+                    pending_or = false;
+                } else {
+                    q.required.push(vec![clause]);
+                }
+            }
+        }
+    }
+    if pending_or {
+        return Err(Error::Query("OR needs a term on each side".into()));
+    }
+    if q.required.is_empty() && q.excluded.is_empty() {
+        return Err(Error::Query("empty query".into()));
+    }
+    Ok(q)
+}
+
+/// Tokens of a text clause arranged as a phrase: bigrams, plus unigrams not covered by one,
+/// plus words; positions relative to the first.
+fn phrase_terms(tokens: &[AnalyzedToken]) -> Vec<(usize, String)> {
+    let covered: std::collections::HashSet<usize> = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Bigram)
+        .flat_map(|t| [t.position, t.position + 1])
+        .collect();
+    let base = tokens.first().map_or(0, |t| t.position);
+    tokens
+        .iter()
+        .filter(|t| match t.kind {
+            TokenKind::Bigram | TokenKind::Word => true,
+            TokenKind::Unigram => !covered.contains(&t.position),
+        })
+        .map(|t| (t.position - base, t.text.clone()))
+        .collect()
+}
+
+fn is_loose(text: &str, quoted: bool) -> bool {
+    if quoted {
+        return false;
+    }
+    let han = text.chars().filter(|&c| is_cjk(c)).count();
+    han > EXACT_HAN_RUN && text.chars().all(is_cjk)
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn phrase_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
+    match terms {
+        [] => None,
+        [(_, t)] => Some(term_query(field, t)),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(
+            terms
+                .iter()
+                .map(|(p, t)| (*p, Term::from_field_text(field, t)))
+                .collect(),
+        ))),
+    }
+}
+
+/// The query for one text clause on one field; `None` when the text has nothing searchable.
+fn text_query(field: Field, text: &str, quoted: bool) -> Option<Box<dyn Query>> {
+    let tokens = analyze(text);
+    let terms = phrase_terms(&tokens);
+    if !is_loose(text, quoted) {
+        return phrase_query(field, &terms);
+    }
+    let mut bigrams: Vec<String> = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Bigram)
+        .map(|t| t.text.clone())
+        .collect();
+    bigrams.sort();
+    bigrams.dedup();
+    let min = ((bigrams.len() as f64) * LOOSE_MIN_SHARE).ceil().max(1.0) as usize;
+    let loose = BooleanQuery::with_minimum_required_clauses(
+        bigrams
+            .iter()
+            .map(|b| (Occur::Should, term_query(field, b)))
+            .collect(),
+        min,
+    );
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(loose))];
+    if let Some(exact) = phrase_query(field, &terms) {
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, 3.0))));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
+    match clause {
+        Clause::All => Some(Box::new(AllQuery)),
+        Clause::Lang(v) => Some(term_query(f.lang, v)),
+        Clause::Format(v) => Some(term_query(f.format, v)),
+        Clause::Text {
+            text,
+            quoted,
+            scope: Scope::Any,
+        } => {
+            let body = text_query(f.text, text, *quoted)?;
+            let title = text_query(f.title, text, *quoted)?;
+            Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, body),
+                (Occur::Should, Box::new(BoostQuery::new(title, 0.3))),
+            ])))
+        }
+        Clause::Text {
+            text,
+            quoted,
+            scope: Scope::Title,
+        } => text_query(f.title, text, *quoted),
+        Clause::Text {
+            text,
+            scope: Scope::Path,
+            ..
+        } => text_query(f.path_text, text, true),
+    }
+}
+
+impl ParsedQuery {
+    /// Build the tantivy query. Errors when nothing in it can be searched.
+    pub fn to_query(&self, f: &Fields) -> Result<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for group in &self.required {
+            let mut alts: Vec<Box<dyn Query>> =
+                group.iter().filter_map(|c| clause_query(f, c)).collect();
+            match alts.len() {
+                0 => {}
+                1 => clauses.push((Occur::Must, alts.remove(0))),
+                _ => clauses.push((
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(
+                        alts.into_iter().map(|q| (Occur::Should, q)).collect(),
+                    )),
+                )),
+            }
+        }
+        if clauses.is_empty() && self.required.iter().flatten().next().is_some() {
+            return Err(Error::Query(
+                "the query has no searchable characters (only punctuation?)".into(),
+            ));
+        }
+        for c in &self.excluded {
+            if let Some(q) = clause_query(f, c) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// What to highlight in passage text.
+    pub fn highlight_patterns(&self) -> Vec<HighlightPattern> {
+        self.required
+            .iter()
+            .flatten()
+            .filter_map(|c| match c {
+                Clause::Text {
+                    text,
+                    quoted,
+                    scope: Scope::Any,
+                } => {
+                    let tokens = analyze(text);
+                    let loose = is_loose(text, *quoted);
+                    let terms = if loose {
+                        tokens
+                            .iter()
+                            .filter(|t| t.kind == TokenKind::Bigram)
+                            .map(|t| (0, t.text.clone()))
+                            .collect()
+                    } else {
+                        phrase_terms(&tokens)
+                    };
+                    (!terms.is_empty()).then_some(HighlightPattern { terms, loose })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// True when the query has no text clause (only filters or `*`).
+    pub fn is_filter_only(&self) -> bool {
+        !self
+            .required
+            .iter()
+            .flatten()
+            .any(|c| matches!(c, Clause::Text { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_syntax() {
+        let q = parse(r#"免费仓储 "export rebate" -distractor a OR b lang:zh format:PDF"#).unwrap();
+        assert_eq!(q.required.len(), 5);
+        assert_eq!(q.required[2].len(), 2);
+        assert_eq!(q.excluded.len(), 1);
+        assert_eq!(q.required[4][0], Clause::Format("pdf".into()));
+    }
+
+    #[test]
+    fn malformed_queries_are_errors() {
+        for bad in [
+            "\"unclosed",
+            "OR x",
+            "x OR",
+            "-",
+            "foo:bar",
+            "lang:",
+            "format:exe",
+            "  ",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} should fail");
+        }
+    }
+
+    #[test]
+    fn long_han_runs_are_loose_but_identifiers_exact() {
+        assert!(!is_loose("免费仓储", false));
+        assert!(is_loose("支持企业建设和使用海外仓的政策", false));
+        assert!(!is_loose("支持企业建设和使用海外仓的政策", true));
+        assert!(!is_loose("粤商务贸函〔2023〕15号", false));
+    }
+
+    #[test]
+    fn phrase_terms_cover_every_character() {
+        let t = phrase_terms(&analyze("发〔2023〕12号"));
+        let texts: Vec<_> = t.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(texts, vec!["发", "20", "02", "23", "12", "2号"]);
+        let positions: Vec<_> = t.iter().map(|(p, _)| *p).collect();
+        assert_eq!(positions, vec![0, 1, 2, 3, 5, 6]);
+    }
+}

@@ -1,0 +1,372 @@
+//! Search: query → passages grouped by document (best documents first, up to N best passages
+//! each), with exact counts and highlighted snippets.
+
+use crate::analysis::analyze;
+use crate::error::Result;
+use crate::index::schema::Fields;
+use crate::query::{parse, HighlightPattern};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::Instant;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
+
+/// Most documents one request may ask for.
+pub const MAX_LIMIT: usize = 100;
+/// Characters of context shown around the first match in a snippet.
+const SNIPPET_CHARS: usize = 240;
+
+/// A search request.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub passages_per_doc: usize,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            limit: 10,
+            offset: 0,
+            passages_per_doc: 3,
+        }
+    }
+}
+
+/// One matching passage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PassageHit {
+    pub page: u64,
+    pub label: String,
+    pub text: String,
+    /// HTML-escaped snippet with matches in `<mark>…</mark>`.
+    pub highlight: String,
+    pub score: f32,
+}
+
+/// One matching document with its best passages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentHit {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub format: String,
+    pub language: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub score: f32,
+    /// Passages of this document that match.
+    pub matching_passages: u64,
+    pub passages: Vec<PassageHit>,
+}
+
+/// The response (`provisio search --json`, `/api/search`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total_documents: usize,
+    pub total_passages: u64,
+    pub took_ms: f64,
+    pub documents: Vec<DocumentHit>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Group {
+    best: Score,
+    count: u64,
+    top: Vec<(Score, DocAddress)>,
+}
+
+impl Group {
+    fn add(&mut self, score: Score, addr: DocAddress, keep: usize) {
+        self.count += 1;
+        if self.count == 1 || score > self.best {
+            self.best = score;
+        }
+        if self.top.len() < keep || self.top.last().is_some_and(|(s, _)| score > *s) {
+            let at = self.top.partition_point(|(s, _)| *s >= score);
+            self.top.insert(at, (score, addr));
+            self.top.truncate(keep);
+        }
+    }
+
+    fn merge(&mut self, other: Group, keep: usize) {
+        let count = self.count + other.count;
+        for (s, a) in other.top {
+            self.add(s, a, keep);
+        }
+        self.best = self.best.max(other.best);
+        self.count = count;
+    }
+}
+
+/// Collects every matching passage into per-document groups (exact counts).
+struct GroupCollector {
+    keep: usize,
+}
+
+struct GroupSegmentCollector {
+    segment: SegmentOrdinal,
+    keys: Column<u64>,
+    keep: usize,
+    groups: HashMap<u64, Group>,
+}
+
+impl Collector for GroupCollector {
+    type Fruit = HashMap<u64, Group>;
+    type Child = GroupSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<GroupSegmentCollector> {
+        Ok(GroupSegmentCollector {
+            segment,
+            keys: reader.fast_fields().u64("doc_key")?,
+            keep: self.keep,
+            groups: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<u64, Group>>) -> tantivy::Result<Self::Fruit> {
+        let mut all: HashMap<u64, Group> = HashMap::new();
+        for fruit in fruits {
+            for (k, g) in fruit {
+                all.entry(k).or_default().merge(g, self.keep);
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for GroupSegmentCollector {
+    type Fruit = HashMap<u64, Group>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let key = self.keys.first(doc).unwrap_or(0);
+        self.groups.entry(key).or_default().add(
+            score,
+            DocAddress::new(self.segment, doc),
+            self.keep,
+        );
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.groups
+    }
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn u64_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> u64 {
+    doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
+}
+
+/// Run a search.
+pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<SearchResponse> {
+    let started = Instant::now();
+    let parsed = parse(&req.query)?;
+    let query = parsed.to_query(fields)?;
+    let keep = req.passages_per_doc.max(1);
+    let groups = searcher.search(query.as_ref(), &GroupCollector { keep })?;
+    let total_documents = groups.len();
+    let total_passages = groups.values().map(|g| g.count).sum();
+    let mut ranked: Vec<(u64, Group)> = groups.into_iter().collect();
+    ranked.sort_by(|a, b| {
+        b.1.best
+            .total_cmp(&a.1.best)
+            .then(b.1.count.cmp(&a.1.count))
+            .then(a.0.cmp(&b.0))
+    });
+    let patterns = parsed.highlight_patterns();
+    let mut documents = Vec::new();
+    for (_, group) in ranked.into_iter().skip(req.offset).take(req.limit) {
+        let mut hit: Option<DocumentHit> = None;
+        let mut passages = Vec::new();
+        let mut top = group.top.clone();
+        if parsed.is_filter_only() {
+            // No text to rank by: show passages in reading order.
+            top.sort_by_key(|(_, a)| (a.segment_ord, a.doc_id));
+        }
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if hit.is_none() {
+                let date = text_of(&doc, fields.date);
+                hit = Some(DocumentHit {
+                    id: text_of(&doc, fields.doc_id),
+                    path: text_of(&doc, fields.path),
+                    title: text_of(&doc, fields.title),
+                    format: text_of(&doc, fields.format),
+                    language: text_of(&doc, fields.lang),
+                    date: (!date.is_empty()).then_some(date),
+                    score: group.best,
+                    matching_passages: group.count,
+                    passages: Vec::new(),
+                });
+            }
+            let text = text_of(&doc, fields.text);
+            let highlight = snippet(&text, &patterns);
+            passages.push(PassageHit {
+                page: u64_of(&doc, fields.page),
+                label: text_of(&doc, fields.label),
+                text,
+                highlight,
+                score,
+            });
+        }
+        if let Some(mut h) = hit {
+            h.passages = passages;
+            documents.push(h);
+        }
+    }
+    Ok(SearchResponse {
+        query: req.query.clone(),
+        total_documents,
+        total_passages,
+        took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        documents,
+    })
+}
+
+/// Byte ranges of `text` matched by the patterns, sorted and merged.
+pub fn match_ranges(text: &str, patterns: &[HighlightPattern]) -> Vec<(usize, usize)> {
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    let tokens = analyze(text);
+    let mut by_pos: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
+    for t in &tokens {
+        by_pos.insert((t.position, t.text.as_str()), (t.offset_from, t.offset_to));
+    }
+    let max_pos = tokens.last().map_or(0, |t| t.position);
+    let mut ranges = Vec::new();
+    for pat in patterns {
+        if pat.loose {
+            for t in &tokens {
+                if pat.terms.iter().any(|(_, term)| *term == t.text) {
+                    ranges.push((t.offset_from, t.offset_to));
+                }
+            }
+            continue;
+        }
+        for start in 0..=max_pos {
+            let mut span: Option<(usize, usize)> = None;
+            let all = pat.terms.iter().all(|(rel, term)| {
+                by_pos
+                    .get(&(start + rel, term.as_str()))
+                    .map(|&(a, b)| {
+                        span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+                    })
+                    .is_some()
+            });
+            if all {
+                if let Some(s) = span {
+                    ranges.push(s);
+                }
+            }
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in ranges {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// Escape text for HTML (also safe inside attribute values).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// An HTML-escaped window of `text` around its first match, matches wrapped in `<mark>`.
+pub fn snippet(text: &str, patterns: &[HighlightPattern]) -> String {
+    let ranges = match_ranges(text, patterns);
+    let total = text.chars().count();
+    let (from, to) = if total <= SNIPPET_CHARS {
+        (0, text.len())
+    } else {
+        let first = ranges.first().map_or(0, |r| r.0);
+        let first_char = text[..first].chars().count();
+        let start_char = first_char.saturating_sub(SNIPPET_CHARS / 4);
+        let start_char = start_char.min(total.saturating_sub(SNIPPET_CHARS));
+        let byte_at = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+        (byte_at(start_char), byte_at(start_char + SNIPPET_CHARS))
+    };
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let mut cursor = from;
+    for (a, b) in ranges {
+        let (a, b) = (a.max(from), b.min(to));
+        if a >= b || a < cursor {
+            continue;
+        }
+        out.push_str(&escape_html(&text[cursor..a]));
+        out.push_str("<mark>");
+        out.push_str(&escape_html(&text[a..b]));
+        out.push_str("</mark>");
+        cursor = b;
+    }
+    out.push_str(&escape_html(&text[cursor..to]));
+    if to < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+
+    #[test]
+    fn snippet_marks_phrase_and_escapes() {
+        let q = parse("免费仓储").unwrap();
+        let s = snippet(
+            "提供<b>免费仓\n储</b>服务，粮食仓储除外",
+            &q.highlight_patterns(),
+        );
+        assert_eq!(
+            s,
+            "提供&lt;b&gt;<mark>免费仓\n储</mark>&lt;/b&gt;服务，粮食仓储除外"
+        );
+    }
+
+    #[test]
+    fn snippet_marks_stemmed_words() {
+        let q = parse("warehouse").unwrap();
+        let s = snippet("Free warehousing & more", &q.highlight_patterns());
+        assert_eq!(s, "Free <mark>warehousing</mark> &amp; more");
+    }
+}
