@@ -1,0 +1,7 @@
+//! Integration tests: one binary, real files, real CLI.
+
+mod common;
+mod corpus;
+mod incremental;
+mod recall;
+mod robustness;

@@ -1,0 +1,100 @@
+//! Substring recall: every ≥2-character substring of a Chinese passage that contains Han finds
+//! that passage (quoted always; unquoted too when the exact-phrase rule applies).
+
+use crate::common::search_in;
+use crate::corpus::indexed_dir;
+use proptest::prelude::*;
+use provisio::analysis::{fold_char, is_cjk};
+use provisio::index::open_read;
+use tantivy::schema::Value;
+use tantivy::TantivyDocument;
+
+struct Passage {
+    doc_id: String,
+    text: String,
+}
+
+fn chinese_passages() -> Vec<Passage> {
+    let (idx, f) = open_read(&indexed_dir()).expect("open");
+    let searcher = idx.reader().expect("reader").searcher();
+    let mut out = Vec::new();
+    for seg in searcher.segment_readers() {
+        let store = seg.get_store_reader(64).expect("store");
+        for doc_id in 0..seg.max_doc() {
+            if seg.is_deleted(doc_id) {
+                continue;
+            }
+            let d: TantivyDocument = store.get(doc_id).expect("doc");
+            let get = |field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            if get(f.lang) == "zh" {
+                out.push(Passage {
+                    doc_id: get(f.doc_id),
+                    text: get(f.text),
+                });
+            }
+        }
+    }
+    assert!(out.len() > 50, "only {} Chinese passages", out.len());
+    out
+}
+
+fn is_letter(c: char) -> bool {
+    let f = fold_char(c);
+    f.is_alphabetic() && !is_cjk(f)
+}
+
+/// A substring that does not cut a Latin word and holds no quote characters.
+fn acceptable(chars: &[char], start: usize, end: usize) -> bool {
+    let s = &chars[start..end];
+    let cuts_word_at = |i: usize| i > 0 && i < chars.len() && is_letter(chars[i - 1]) && is_letter(chars[i]);
+    s.iter().any(|&c| is_cjk(fold_char(c)))
+        && !s.iter().any(|&c| matches!(c, '"' | '“' | '”'))
+        && !cuts_word_at(start)
+        && !cuts_word_at(end)
+}
+
+fn finds(q: &str, p: &Passage) -> bool {
+    let r = search_in(&indexed_dir(), q, 10_000);
+    r.documents
+        .iter()
+        .filter(|d| d.id == p.doc_id)
+        .any(|d| d.passages.iter().any(|h| h.text == p.text))
+}
+
+#[test]
+fn every_substring_finds_its_passage() {
+    let passages = chinese_passages();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 300,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    let n = passages.len();
+    let result = runner.run(
+        &(0..n, any::<prop::sample::Index>(), 2usize..16),
+        |(pi, start, len)| {
+            let p = &passages[pi];
+            let chars: Vec<char> = p.text.chars().collect();
+            prop_assume!(chars.len() >= 2);
+            let len = len.min(chars.len());
+            let start = start.index(chars.len() - len + 1);
+            prop_assume!(acceptable(&chars, start, start + len));
+            let sub: String = chars[start..start + len].iter().collect();
+            prop_assert!(finds(&format!("\"{sub}\""), p), "quoted {sub:?} missed its passage");
+            let plain = !sub.chars().any(|c| c.is_whitespace() || c == '-' || c == ':' || c == '：' || c == '－')
+                && sub != "OR" && sub != "*";
+            if plain {
+                prop_assert!(finds(&sub, p), "unquoted {sub:?} missed its passage");
+            }
+            Ok(())
+        },
+    );
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

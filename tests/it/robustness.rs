@@ -1,0 +1,169 @@
+//! Bad input loses nothing: panicking extractors, malformed queries, locks, real-world PDFs.
+
+use crate::common::{repo, shared_testdata, Workspace};
+use assert_cmd::Command;
+
+fn provisio() -> Command {
+    Command::cargo_bin("provisio").expect("binary")
+}
+
+#[test]
+fn a_panicking_pdf_is_reported_and_the_rest_indexed() {
+    let ws = Workspace::new();
+    ws.copy_in(&repo().join("tests/fixtures/panics.pdf"), "bad.pdf");
+    ws.write("good.txt", "第一条 对企业提供免费仓储服务。");
+    let out = provisio()
+        .args(["index", "--json", "--corpus"])
+        .arg(ws.corpus())
+        .arg("--index")
+        .arg(ws.index_dir())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "exit code when a file fails");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json summary");
+    assert_eq!(summary["added"], 1);
+    let failed = summary["failed"].as_array().expect("failed array");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["path"], "bad.pdf");
+    assert!(!failed[0]["reason"].as_str().unwrap_or("").is_empty());
+    assert_eq!(ws.search("免费仓储").total_documents, 1);
+    // The failure is kept for `stats`.
+    let out = provisio()
+        .args(["stats", "--json", "--index"])
+        .arg(ws.index_dir())
+        .output()
+        .expect("stats");
+    assert!(out.status.success());
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stats json");
+    assert_eq!(stats["failed"][0]["path"], "bad.pdf");
+}
+
+#[test]
+fn malformed_query_is_a_one_line_error_with_exit_2() {
+    let ws = Workspace::new();
+    ws.write("a.txt", "出口退税");
+    ws.index();
+    for q in ["\"unclosed", "OR", "foo:bar", "format:exe"] {
+        let out = provisio()
+            .args(["search", "--index"])
+            .arg(ws.index_dir())
+            .arg(q)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "query {q:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("invalid query"), "{err}");
+        assert!(!err.contains("panicked"));
+    }
+}
+
+#[test]
+fn search_json_has_the_documented_shape() {
+    let ws = Workspace::new();
+    ws.write("a.txt", "第三条 对<script>alert(1)</script>企业提供免费仓储。");
+    ws.index();
+    let out = provisio()
+        .args(["search", "--json", "--index"])
+        .arg(ws.index_dir())
+        .arg("免费仓储")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    for key in ["query", "total_documents", "total_passages", "took_ms", "documents"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let d = &v["documents"][0];
+    for key in ["id", "path", "title", "format", "language", "score", "passages"] {
+        assert!(d.get(key).is_some(), "missing documents[].{key}");
+    }
+    let p = &d["passages"][0];
+    assert_eq!(p["page"], 1);
+    assert_eq!(p["label"], "第三条");
+    let h = p["highlight"].as_str().expect("highlight");
+    assert!(h.contains("<mark>免费仓储</mark>"), "{h}");
+    assert!(h.contains("&lt;script&gt;") && !h.contains("<script>"), "{h}");
+}
+
+#[test]
+fn a_second_writer_fails_fast() {
+    let ws = Workspace::new();
+    ws.write("a.txt", "出口退税");
+    std::fs::create_dir_all(ws.index_dir()).expect("mkdir");
+    let _held = provisio::index::lock(&ws.index_dir()).expect("first lock");
+    let out = provisio()
+        .args(["index", "--corpus"])
+        .arg(ws.corpus())
+        .arg("--index")
+        .arg(ws.index_dir())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("locked by another provisio (pid {})", std::process::id())),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_index_and_corpus_are_clear_errors() {
+    let ws = Workspace::new();
+    let out = provisio()
+        .args(["search", "--index"])
+        .arg(ws.dir.path().join("nope"))
+        .arg("x")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("run `provisio index` first"));
+    let out = provisio()
+        .args(["index", "--corpus"])
+        .arg(ws.dir.path().join("missing"))
+        .arg("--index")
+        .arg(ws.index_dir())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_corpus_and_loops_are_not_followed() {
+    let ws = Workspace::new();
+    let outside = ws.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(outside.join("secret.txt"), "免费仓储").expect("write");
+    ws.write("in/a.txt", "出口退税");
+    std::os::unix::fs::symlink(&outside, ws.corpus().join("in/out-link")).expect("link");
+    std::os::unix::fs::symlink(ws.corpus(), ws.corpus().join("in/loop")).expect("loop");
+    let s = ws.index();
+    assert_eq!(s.documents, 1);
+    assert_eq!(ws.search("免费仓储").total_documents, 0, "followed a link out of the corpus");
+}
+
+#[test]
+fn real_world_pdfs_never_escape_a_panic_and_every_failure_has_a_reason() {
+    let Some(pdfs) = shared_testdata("pdfs") else {
+        return;
+    };
+    let ws = Workspace::new();
+    for entry in std::fs::read_dir(&pdfs).expect("read dir") {
+        let p = entry.expect("entry").path();
+        if p.extension().is_some_and(|e| e == "pdf") {
+            ws.copy_in(&p, &p.file_name().expect("name").to_string_lossy());
+        }
+    }
+    let s = ws.index();
+    assert!(s.documents >= 30, "only {} PDFs indexed", s.documents);
+    for f in &s.failed {
+        assert!(f.reason.len() > 5, "{}: vague reason {:?}", f.path, f.reason);
+    }
+    // Predefined CJK CMaps (GBK-EUC-H, GBKp-EUC-H) are decoded natively.
+    let r = ws.search("浅谈校长的魅力");
+    assert!(r.documents.iter().any(|d| d.path.starts_with("P055")), "P055 text not found");
+    let r = ws.search("我们都是黑体字");
+    assert!(r.documents.iter().any(|d| d.path.starts_with("P056")), "P056 text not found");
+}
