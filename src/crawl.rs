@@ -41,6 +41,7 @@ pub fn crawl(
             .collect::<Vec<_>>()
             .join("/")
     };
+    let saw_link = std::cell::Cell::new(false);
     let walker = WalkDir::new(&root)
         .follow_links(true)
         .sort_by_file_name()
@@ -53,6 +54,7 @@ pub fn crawl(
                 return false;
             }
             if e.path_is_symlink() {
+                saw_link.set(true);
                 // Follow a link only when its target stays inside the corpus.
                 match e.path().canonicalize() {
                     Ok(target) if target.starts_with(&root) => {}
@@ -109,14 +111,17 @@ pub fn crawl(
             }
         }
     }
-    // Two links may reach the same file: keep the first path only.
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|c| {
-        seen.insert(
-            c.abs_path
-                .canonicalize()
-                .unwrap_or_else(|_| c.abs_path.clone()),
-        )
-    });
+    // Two links may reach the same file: keep the first path only. (Without links every path
+    // is distinct, and an unchanged corpus costs one `stat` per file.)
+    if saw_link.get() {
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|c| {
+            seen.insert(
+                c.abs_path
+                    .canonicalize()
+                    .unwrap_or_else(|_| c.abs_path.clone()),
+            )
+        });
+    }
     Ok((files, problems))
 }

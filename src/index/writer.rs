@@ -358,6 +358,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                 .map(|e| (c.rel_path.clone(), e.clone()))
         })
         .collect();
+    let mut dirty_files = 0usize;
     let result = std::thread::scope(|scope| -> Result<()> {
         let prev_entries = &prev_entries;
         scope.spawn(move || {
@@ -432,6 +433,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                 }
             }
             manifest.files.insert(c.rel_path.clone(), entry);
+            dirty_files += 1;
             since_commit += 1;
             if since_commit >= CHECKPOINT_FILES || last_commit.elapsed() >= CHECKPOINT_EVERY {
                 commit(&mut writer, &mut manifest, &opts.index_dir)?;
@@ -451,7 +453,15 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
         });
     }
     manifest.last_indexed = Some(now_rfc3339());
-    commit(&mut writer, &mut manifest, &opts.index_dir)?;
+    let changed = full || summary.removed > 0 || dirty_files > 0;
+    if changed {
+        commit(&mut writer, &mut manifest, &opts.index_dir)?;
+    } else {
+        // Nothing to commit: the manifest still describes the last commit.
+        manifest
+            .save(&opts.index_dir)
+            .map_err(|e| Error::io(&opts.index_dir, e))?;
+    }
     writer.wait_merging_threads()?;
 
     summary.failed.sort_by(|a, b| a.path.cmp(&b.path));

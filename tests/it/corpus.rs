@@ -53,7 +53,11 @@ fn pdf_hit_on_page_two_reports_page_two() {
     assert!(!d.passages.is_empty());
     for p in &d.passages {
         assert_eq!(p.page, 2, "passage {:?} cited on page {}", p.label, p.page);
-        assert!(p.highlight.contains("<mark>免费仓储</mark>"), "{}", p.highlight);
+        assert!(
+            p.highlight.contains("<mark>免费仓储</mark>"),
+            "{}",
+            p.highlight
+        );
     }
     // The document number, a mixed Han/digit/punctuation string, is found as typed.
     let r = search("苏商发〔2023〕18号");
@@ -162,7 +166,10 @@ fn result_counts_match_a_substring_scan_of_extracted_text() {
             continue;
         }
         let bytes = std::fs::read(entry.path()).expect("read");
-        let ext = entry.path().extension().map(|e| e.to_string_lossy().to_lowercase());
+        let ext = entry
+            .path()
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase());
         let Some(format) = provisio::extract::sniff(&bytes, ext.as_deref()) else {
             continue;
         };
@@ -174,7 +181,10 @@ fn result_counts_match_a_substring_scan_of_extracted_text() {
             .filter(|c| !c.is_whitespace())
             .collect();
         if folded.contains(needle) {
-            let rel = entry.path().strip_prefix(repo().join("corpus")).expect("rel");
+            let rel = entry
+                .path()
+                .strip_prefix(repo().join("corpus"))
+                .expect("rel");
             expected.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
@@ -199,5 +209,8 @@ fn filters_and_filter_only_queries() {
     let either = search("零公里二手车 OR warehousing");
     assert!(either.total_documents >= search("零公里二手车").total_documents);
     let by_path = search("path:news 出口退税");
-    assert!(by_path.documents.iter().all(|d| d.path.starts_with("news/")));
+    assert!(by_path
+        .documents
+        .iter()
+        .all(|d| d.path.starts_with("news/")));
 }

@@ -6,7 +6,10 @@ use crate::common::{paths, Workspace};
 fn add_modify_delete_and_noop() {
     let ws = Workspace::new();
     ws.write("a.txt", "第一条 对出口企业提供免费仓储服务。\n");
-    ws.write("sub/b.txt", "Exporters of zero-mileage used cars get a rebate.\n");
+    ws.write(
+        "sub/b.txt",
+        "Exporters of zero-mileage used cars get a rebate.\n",
+    );
     let s = ws.index();
     assert_eq!((s.added, s.updated, s.removed, s.unchanged), (2, 0, 0, 0));
     assert_eq!(s.documents, 2);
@@ -66,7 +69,11 @@ fn unsupported_files_are_counted_not_failed() {
     assert_eq!(s.unsupported, 1);
     assert!(s.failed.is_empty(), "{:?}", s.failed);
     assert_eq!(s.documents, 1);
-    assert_eq!(ws.search("免费仓储").total_documents, 0, "hidden file indexed");
+    assert_eq!(
+        ws.search("免费仓储").total_documents,
+        0,
+        "hidden file indexed"
+    );
 }
 
 #[test]
@@ -81,5 +88,9 @@ fn format_is_sniffed_from_content_not_extension() {
     let r = ws.search("海外仓建设");
     assert_eq!(r.documents[0].format, "html");
     assert_eq!(r.documents[0].title, "出口通知");
-    assert_eq!(ws.search("免费仓储").total_documents, 0, "script text indexed");
+    assert_eq!(
+        ws.search("免费仓储").total_documents,
+        0,
+        "script text indexed"
+    );
 }

@@ -51,7 +51,8 @@ fn is_letter(c: char) -> bool {
 /// A substring that does not cut a Latin word and holds no quote characters.
 fn acceptable(chars: &[char], start: usize, end: usize) -> bool {
     let s = &chars[start..end];
-    let cuts_word_at = |i: usize| i > 0 && i < chars.len() && is_letter(chars[i - 1]) && is_letter(chars[i]);
+    let cuts_word_at =
+        |i: usize| i > 0 && i < chars.len() && is_letter(chars[i - 1]) && is_letter(chars[i]);
     s.iter().any(|&c| is_cjk(fold_char(c)))
         && !s.iter().any(|&c| matches!(c, '"' | '“' | '”'))
         && !cuts_word_at(start)
@@ -85,9 +86,15 @@ fn every_substring_finds_its_passage() {
             let start = start.index(chars.len() - len + 1);
             prop_assume!(acceptable(&chars, start, start + len));
             let sub: String = chars[start..start + len].iter().collect();
-            prop_assert!(finds(&format!("\"{sub}\""), p), "quoted {sub:?} missed its passage");
-            let plain = !sub.chars().any(|c| c.is_whitespace() || c == '-' || c == ':' || c == '：' || c == '－')
-                && sub != "OR" && sub != "*";
+            prop_assert!(
+                finds(&format!("\"{sub}\""), p),
+                "quoted {sub:?} missed its passage"
+            );
+            let plain = !sub
+                .chars()
+                .any(|c| c.is_whitespace() || c == '-' || c == ':' || c == '：' || c == '－')
+                && sub != "OR"
+                && sub != "*";
             if plain {
                 prop_assert!(finds(&sub, p), "unquoted {sub:?} missed its passage");
             }

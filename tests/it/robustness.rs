@@ -61,7 +61,10 @@ fn malformed_query_is_a_one_line_error_with_exit_2() {
 #[test]
 fn search_json_has_the_documented_shape() {
     let ws = Workspace::new();
-    ws.write("a.txt", "第三条 对<script>alert(1)</script>企业提供免费仓储。");
+    ws.write(
+        "a.txt",
+        "第三条 对<script>alert(1)</script>企业提供免费仓储。",
+    );
     ws.index();
     let out = provisio()
         .args(["search", "--json", "--index"])
@@ -71,11 +74,19 @@ fn search_json_has_the_documented_shape() {
         .expect("run");
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    for key in ["query", "total_documents", "total_passages", "took_ms", "documents"] {
+    for key in [
+        "query",
+        "total_documents",
+        "total_passages",
+        "took_ms",
+        "documents",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     let d = &v["documents"][0];
-    for key in ["id", "path", "title", "format", "language", "score", "passages"] {
+    for key in [
+        "id", "path", "title", "format", "language", "score", "passages",
+    ] {
         assert!(d.get(key).is_some(), "missing documents[].{key}");
     }
     let p = &d["passages"][0];
@@ -83,7 +94,10 @@ fn search_json_has_the_documented_shape() {
     assert_eq!(p["label"], "第三条");
     let h = p["highlight"].as_str().expect("highlight");
     assert!(h.contains("<mark>免费仓储</mark>"), "{h}");
-    assert!(h.contains("&lt;script&gt;") && !h.contains("<script>"), "{h}");
+    assert!(
+        h.contains("&lt;script&gt;") && !h.contains("<script>"),
+        "{h}"
+    );
 }
 
 #[test]
@@ -102,7 +116,10 @@ fn a_second_writer_fails_fast() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(&format!("locked by another provisio (pid {})", std::process::id())),
+        err.contains(&format!(
+            "locked by another provisio (pid {})",
+            std::process::id()
+        )),
         "{err}"
     );
 }
@@ -141,7 +158,11 @@ fn symlinks_out_of_the_corpus_and_loops_are_not_followed() {
     std::os::unix::fs::symlink(ws.corpus(), ws.corpus().join("in/loop")).expect("loop");
     let s = ws.index();
     assert_eq!(s.documents, 1);
-    assert_eq!(ws.search("免费仓储").total_documents, 0, "followed a link out of the corpus");
+    assert_eq!(
+        ws.search("免费仓储").total_documents,
+        0,
+        "followed a link out of the corpus"
+    );
 }
 
 #[test]
@@ -159,11 +180,22 @@ fn real_world_pdfs_never_escape_a_panic_and_every_failure_has_a_reason() {
     let s = ws.index();
     assert!(s.documents >= 30, "only {} PDFs indexed", s.documents);
     for f in &s.failed {
-        assert!(f.reason.len() > 5, "{}: vague reason {:?}", f.path, f.reason);
+        assert!(
+            f.reason.len() > 5,
+            "{}: vague reason {:?}",
+            f.path,
+            f.reason
+        );
     }
     // Predefined CJK CMaps (GBK-EUC-H, GBKp-EUC-H) are decoded natively.
     let r = ws.search("浅谈校长的魅力");
-    assert!(r.documents.iter().any(|d| d.path.starts_with("P055")), "P055 text not found");
+    assert!(
+        r.documents.iter().any(|d| d.path.starts_with("P055")),
+        "P055 text not found"
+    );
     let r = ws.search("我们都是黑体字");
-    assert!(r.documents.iter().any(|d| d.path.starts_with("P056")), "P056 text not found");
+    assert!(
+        r.documents.iter().any(|d| d.path.starts_with("P056")),
+        "P056 text not found"
+    );
 }
