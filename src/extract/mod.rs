@@ -77,9 +77,9 @@ pub fn sniff(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
         return Some(Format::Pdf);
     }
     if head.starts_with(b"PK\x03\x04") {
-        // A DOCX names its main part `word/document.xml` in the zip directory; the first
-        // local headers are usually `[Content_Types].xml`, `_rels/…`, `word/…`.
-        let is_docx = bytes.windows(17).any(|w| w == b"word/document.xml");
+        // A DOCX has `word/…` parts in its zip directory (the main part is usually
+        // `word/document.xml`; the docx extractor finds it through `_rels/.rels`).
+        let is_docx = bytes.windows(5).any(|w| w == b"word/");
         return is_docx.then_some(Format::Docx);
     }
     const BINARY_MAGIC: &[&[u8]] = &[
