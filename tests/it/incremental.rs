@@ -94,3 +94,28 @@ fn format_is_sniffed_from_content_not_extension() {
         "script text indexed"
     );
 }
+
+#[test]
+fn a_manifest_out_of_step_with_the_index_triggers_a_clean_rebuild() {
+    // Simulates a run killed between the tantivy commit and the manifest rename.
+    let ws = Workspace::new();
+    ws.write("a.txt", "第一条 出口退税。");
+    ws.write("b.txt", "第二条 免费仓储。");
+    ws.index();
+    let manifest = ws
+        .index_dir()
+        .join(provisio::index::manifest::MANIFEST_FILE);
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).expect("read")).expect("json");
+    m["generation"] = serde_json::json!(m["generation"].as_u64().expect("gen") - 1);
+    std::fs::write(&manifest, serde_json::to_vec(&m).expect("ser")).expect("write");
+    std::fs::remove_file(ws.corpus().join("b.txt")).expect("rm");
+    let s = ws.index();
+    assert_eq!((s.added, s.documents), (1, 1));
+    assert_eq!(
+        ws.search("*").total_passages,
+        1,
+        "stale or duplicate passages"
+    );
+    assert_eq!(ws.search("免费仓储").total_documents, 0);
+}
