@@ -10,8 +10,9 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PROVISIO_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_from_env("PROVISIO_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("warn,lopdf=off,pdf_extract=off")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
