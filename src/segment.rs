@@ -163,8 +163,9 @@ pub fn segment(pages: &[String]) -> Vec<Passage> {
     for (i, page_text) in pages.iter().enumerate() {
         let page = u32::try_from(i + 1).unwrap_or(u32::MAX);
         // A passage never spans pages: citations name one page.
-        if let Some((_, label, text, marked)) = b.cur.take() {
-            b.cur = Some((page, label.clone(), text, marked));
+        // Flush what the previous page left open (it keeps its own page); a marked passage
+        // continues on this page under the same label.
+        if let Some((_, label, _, marked)) = b.cur.clone() {
             b.flush();
             if marked {
                 b.cur = Some((page, label, String::new(), true));
@@ -276,8 +277,24 @@ mod tests {
     fn pages_are_kept() {
         let ps = segment(&["第一条 甲方。".into(), "第二条 乙方提供免费仓储。".into()]);
         assert_eq!(ps.len(), 2);
-        assert_eq!(ps[1].page, 2);
-        assert_eq!(ps[1].label, "第二条");
+        assert_eq!((ps[0].page, ps[0].label.as_str()), (1, "第一条"));
+        assert_eq!((ps[1].page, ps[1].label.as_str()), (2, "第二条"));
+        // An article running over a page break is cited on both pages under its label.
+        let ps = segment(&[
+            "第一条 甲方。\n\n第二条 乙方应当".into(),
+            "提供免费仓储。\n第三条 其他。".into(),
+        ]);
+        let cited: Vec<_> = ps.iter().map(|p| (p.page, p.label.as_str())).collect();
+        assert_eq!(
+            cited,
+            vec![(1, "第一条"), (1, "第二条"), (2, "第二条"), (2, "第三条")]
+        );
+        // A plain paragraph at the end of a page stays on that page.
+        let ps = segment(&[
+            "一段没有编号的文字，位于第一页末尾。".into(),
+            "第二页的文字。".into(),
+        ]);
+        assert_eq!(ps[0].page, 1);
     }
 
     #[test]

@@ -61,7 +61,11 @@ fn pdf_hit_on_page_two_reports_page_two() {
     }
     // The document number, a mixed Han/digit/punctuation string, is found as typed.
     let r = search("苏商发〔2023〕18号");
-    doc(&r, "zh/suzhou-2023-18.pdf");
+    let d = doc(&r, "zh/suzhou-2023-18.pdf");
+    assert!(
+        d.passages.iter().all(|p| p.page == 1),
+        "document number is on page 1"
+    );
     let r = search("2023年6月8日");
     let d = doc(&r, "zh/suzhou-2023-18.pdf");
     assert!(d.passages.iter().any(|p| p.page == 3));
