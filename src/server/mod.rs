@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod docpage;
 pub mod error;
 mod files;
 mod html;
@@ -231,7 +232,7 @@ fn routes() -> Vec<Route> {
     };
     vec![
         r("/", &["GET"], get(pages::search_page)),
-        r("/doc/{id}", &["GET"], get(pages::doc_page)),
+        r("/doc/{id}", &["GET"], get(docpage::doc_page)),
         r("/file/{id}", &["GET"], get(files::original)),
         r("/assets/{name}", &["GET"], get(files::asset)),
         r(
