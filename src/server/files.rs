@@ -6,11 +6,14 @@ use super::error::{ApiError, PageError};
 use super::html::url_encode;
 use super::AppState;
 use crate::docview;
+use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::path::{Component, Path as FsPath, PathBuf};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 const STYLE: &str = include_str!("assets/style.css");
 const SCRIPT: &str = include_str!("assets/app.js");
@@ -55,10 +58,12 @@ fn content_type(format: &str, encoding: Option<&str>) -> String {
     }
 }
 
-/// `GET /file/{id}`: the original file of an indexed document.
+/// `GET /file/{id}`: the original file of an indexed document (streamed, with range requests
+/// so PDF viewers can fetch pages as they need them).
 pub async fn original(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
+    req: Request,
 ) -> Result<Response, PageError> {
     let id = path_id(id)?;
     let missing = || ApiError::not_found("no original file for this id");
@@ -76,23 +81,29 @@ pub async fn original(
         );
         return Err(missing().into());
     };
-    let bytes = tokio::fs::read(&path).await.map_err(|e| {
-        tracing::warn!("cannot read {}: {e}", path.display());
-        missing()
-    })?;
+    let resp = match ServeFile::new(&path).oneshot(req).await {
+        Ok(r) => r.map(Body::new),
+        Err(never) => match never {},
+    };
+    if resp.status() == StatusCode::NOT_FOUND {
+        return Err(missing().into());
+    }
+    let mut resp = resp;
     let name = meta.path.rsplit('/').next().unwrap_or("file");
     let disposition = if meta.format == "docx" {
         "attachment"
     } else {
         "inline"
     };
-    let mut resp = bytes.into_response();
     let h = resp.headers_mut();
-    let ct = content_type(&meta.format, meta.encoding.as_deref());
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
+    if h.contains_key(header::CONTENT_TYPE) {
+        let ct = content_type(&meta.format, meta.encoding.as_deref());
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&ct)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        );
+    }
     if let Ok(v) = HeaderValue::from_str(&format!(
         "{disposition}; filename*=UTF-8''{}",
         url_encode(name)

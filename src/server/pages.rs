@@ -94,13 +94,18 @@ pub async fn search_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
 /// The search page with a message instead of results (bad query, bad parameter).
 fn notice_page(q: &str, header: &str, e: ApiError) -> Response {
     let body = format!(
-        "<section class=\"notice error\" role=\"alert\"><h1>{}</h1><p>{}</p></section>{SYNTAX}",
+        "<section class=\"notice error\" role=\"alert\"><h1>{}</h1><p>{}</p></section>{}",
         if e.code == "bad_query" {
             "This query cannot be read"
         } else {
             "Bad request"
         },
-        esc(&e.message)
+        esc(&e.message),
+        SYNTAX.replacen(
+            "<details class=\"syntax\">",
+            "<details class=\"syntax\" open>",
+            1
+        )
     );
     (e.status, layout(&format!("{q} – search"), header, &body)).into_response()
 }
