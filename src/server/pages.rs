@@ -288,10 +288,21 @@ fn results_body(
             } else {
                 p.label.as_str()
             };
-            let cite = format!("{} · p. {} · {}", d.title, p.page, label);
+            let cite = format!("{} · {} · p. {} · {}", d.title, d.path, p.page, label);
+            // PDFs open at the page in the browser's viewer.
+            let original = if d.format == "pdf" {
+                format!(
+                    "<a class=\"orig\" href=\"/file/{}#page={}\">PDF page {}</a>",
+                    url_encode(&d.id),
+                    p.page,
+                    p.page
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 out,
-                "<li class=\"hit\"><div class=\"where\"><a class=\"cite\" href=\"{}\" data-cite=\"{}\">p. {} · {}</a></div><p class=\"snippet\" lang=\"{lang}\">{}</p></li>",
+                "<li class=\"hit\"><div class=\"where\"><a class=\"cite\" href=\"{}\" data-cite=\"{}\">p. {} · {}</a>{original}</div><p class=\"snippet\" lang=\"{lang}\">{}</p></li>",
                 esc(&href),
                 esc(&cite),
                 p.page,

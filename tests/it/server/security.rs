@@ -47,6 +47,15 @@ async fn originals_are_served_only_from_the_index_and_corpus() {
     assert!(r
         .header(header::CONTENT_DISPOSITION)
         .contains("sichuan.txt"));
+    // Range requests (PDF viewers fetch pages as they need them).
+    let ranged = Request::get(format!("/file/{id}"))
+        .header(header::RANGE, "bytes=0-11")
+        .body(Body::empty())
+        .expect("req");
+    let r = send(&app, ranged).await;
+    assert_eq!(r.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.body, &SICHUAN.as_bytes()[..12]);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("text/plain"));
     for uri in [
         "/file/..",
         "/file/%2e%2e",
