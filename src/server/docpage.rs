@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 #[derive(Debug, Default, Deserialize)]
@@ -26,8 +27,10 @@ pub struct DocParams {
 
 /// What the document page shows besides the document: the matches of `q`, or why none.
 struct Matches {
-    /// (ordinal, byte ranges to mark)
-    passages: Vec<(u64, Vec<(usize, usize)>)>,
+    /// Ordinal → byte ranges to mark, for passages that match and show the match.
+    passages: BTreeMap<u64, Vec<(usize, usize)>>,
+    /// False when `q` has no text to highlight (only filters or `*`): nothing is listed.
+    active: bool,
     error: Option<ApiError>,
 }
 
@@ -50,7 +53,8 @@ pub async fn doc_page(
                 return Err(ApiError::not_found("no document with this id in the index"));
             };
             let mut m = Matches {
-                passages: Vec::new(),
+                passages: BTreeMap::new(),
+                active: false,
                 error: None,
             };
             if !q.is_empty() {
@@ -59,11 +63,14 @@ pub async fn doc_page(
                         let patterns = parse(&q)
                             .map(|p| p.highlight_patterns())
                             .unwrap_or_default();
-                        for o in ordinals {
-                            if let Some(pv) = doc.passages.iter().find(|pv| pv.ordinal == o) {
-                                let ranges = match_ranges(&pv.text, &patterns);
-                                if !ranges.is_empty() || patterns.is_empty() {
-                                    m.passages.push((o, ranges));
+                        m.active = !patterns.is_empty();
+                        for o in ordinals.into_iter().filter(|_| m.active) {
+                            let found = doc.passages.binary_search_by_key(&o, |pv| pv.ordinal);
+                            if let Ok(i) = found {
+                                let ranges = match_ranges(&doc.passages[i].text, &patterns);
+                                // A passage matched only through the title shows no mark.
+                                if !ranges.is_empty() {
+                                    m.passages.insert(o, ranges);
                                 }
                             }
                         }
@@ -121,7 +128,7 @@ fn doc_body(doc: &DocumentView, q: &str, matches: &Matches) -> String {
     );
     if let Some(e) = &matches.error {
         let _ = write!(out, "<section class=\"notice error\" role=\"alert\"><h2>This query cannot be read</h2><p>{}</p></section>", esc(&e.message));
-    } else if !q.is_empty() {
+    } else if matches.active {
         let n = matches.passages.len();
         let _ = write!(
             out,
@@ -132,8 +139,9 @@ fn doc_body(doc: &DocumentView, q: &str, matches: &Matches) -> String {
         if n > 0 {
             out.push_str("<ol>");
             let patterns = parse(q).map(|p| p.highlight_patterns()).unwrap_or_default();
-            for (ordinal, _) in &matches.passages {
-                if let Some(p) = doc.passages.iter().find(|p| p.ordinal == *ordinal) {
+            for ordinal in matches.passages.keys() {
+                let found = doc.passages.binary_search_by_key(ordinal, |p| p.ordinal);
+                if let Ok(p) = found.map(|i| &doc.passages[i]) {
                     let label = if p.label.is_empty() {
                         "¶"
                     } else {
@@ -173,14 +181,14 @@ fn doc_body(doc: &DocumentView, q: &str, matches: &Matches) -> String {
         let mut any = false;
         while let Some(p) = passages.next_if(|p| p.page <= page) {
             any = true;
-            let marks = matches.passages.iter().find(|(o, _)| *o == p.ordinal);
+            let marks = matches.passages.get(&p.ordinal);
             let label = if p.label.is_empty() {
                 "¶"
             } else {
                 p.label.as_str()
             };
             let text = match marks {
-                Some((_, ranges)) => mark_ranges(&p.text, ranges),
+                Some(ranges) => mark_ranges(&p.text, ranges),
                 None => esc(&p.text),
             };
             let _ = write!(

@@ -259,6 +259,19 @@ fn results_body(
         if resp.total_passages == 1 { "" } else { "s" },
         resp.took_ms
     );
+    if resp.documents.is_empty() {
+        let _ = write!(
+            out,
+            "<section class=\"notice\"><h1>No results on this page</h1><p><a href=\"/{}\">Back to the first page</a></p></section>",
+            esc(&query_string(&[
+                ("q", &input.q),
+                ("lang", input.lang.as_deref().unwrap_or("")),
+                ("format", input.format.as_deref().unwrap_or("")),
+            ]))
+        );
+        out.push_str("</section></div>");
+        return out;
+    }
     let _ = write!(out, "<ol class=\"docs\" start=\"{}\">", input.offset + 1);
     let qs = query_string(&[("q", &input.q)]);
     for d in &resp.documents {

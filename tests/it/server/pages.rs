@@ -87,6 +87,8 @@ async fn search_page_paginates_and_reports_nothing_found() {
     let p2 = get(&app, &format!("/?q={q}&page=2")).await.text();
     assert!(p2.contains("Page 2 of 2") && p2.contains("rel=\"prev\""));
     assert_eq!(p2.matches("<li class=\"doc\">").count(), 3);
+    let beyond = get(&app, &format!("/?q={q}&page=7")).await.text();
+    assert!(beyond.contains("No results on this page") && beyond.contains("first page"));
     let none = get(&app, &format!("/?q={}", enc("不存在的词语"))).await;
     assert_eq!(none.status, StatusCode::OK);
     assert!(none.text().contains("No document matches"));
@@ -157,6 +159,10 @@ async fn document_page_shows_pages_anchors_and_matches() {
     // Without q: no matches section, nothing marked.
     let plain = get(&app, &format!("/doc/{id}")).await.text();
     assert!(!plain.contains("<mark>") && !plain.contains("class=\"matches\""));
+    // A query with nothing to highlight (only `*` or filters) lists and marks nothing.
+    let star = get(&app, &format!("/doc/{id}?q=*")).await.text();
+    assert!(!star.contains("<mark>") && !star.contains("class=\"matches\""));
+    assert!(!star.contains("class=\"passage match\""));
     // A malformed q still shows the document, with the message.
     let bad = get(&app, &format!("/doc/{id}?q=%22open")).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
