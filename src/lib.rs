@@ -8,13 +8,16 @@
 
 pub mod analysis;
 pub mod crawl;
+pub mod docview;
 pub mod enrich;
 pub mod error;
 pub mod extract;
+pub mod facets;
 pub mod index;
 pub mod query;
 pub mod search;
 pub mod segment;
+pub mod server;
 pub mod stats;
 
 pub use error::{Error, Result};

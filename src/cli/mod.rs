@@ -2,6 +2,7 @@
 
 mod index;
 mod search;
+mod serve;
 mod stats;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +35,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Show what the index holds.
     Stats(stats::StatsArgs),
+    /// Serve the web front end and JSON API (indexes the corpus first unless --no-index).
+    Serve(serve::ServeArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -41,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
         Command::Stats(a) => stats::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

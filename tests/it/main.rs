@@ -1,7 +1,9 @@
 //! Integration tests: one binary, real files, real CLI.
 
+mod browser;
 mod common;
 mod corpus;
 mod incremental;
 mod recall;
 mod robustness;
+mod server;

@@ -1,0 +1,125 @@
+//! Facet counts for a query: how many *documents* (not passages) match per language and per
+//! format, read from fast fields while collecting, so the search page can offer filters.
+
+use crate::error::Result;
+use crate::index::schema::Fields;
+use crate::query::parse;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+/// One value of a facet with the number of matching documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub documents: u64,
+}
+
+/// Document counts by language and by format, largest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    pub language: Vec<FacetCount>,
+    pub format: Vec<FacetCount>,
+}
+
+/// Which documents have each value of each facet.
+type Fruit = [BTreeMap<String, HashSet<u64>>; 2];
+
+struct FacetCollector;
+
+struct FacetSegmentCollector {
+    keys: Column<u64>,
+    columns: [Option<StrColumn>; 2],
+    /// Per facet: term ordinal → document keys seen with it.
+    seen: [BTreeMap<u64, HashSet<u64>>; 2],
+}
+
+const FACET_FIELDS: [&str; 2] = ["lang", "format"];
+
+impl Collector for FacetCollector {
+    type Fruit = Fruit;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCollector> {
+        let ff = reader.fast_fields();
+        Ok(FacetSegmentCollector {
+            keys: ff.u64("doc_key")?,
+            columns: [ff.str(FACET_FIELDS[0])?, ff.str(FACET_FIELDS[1])?],
+            seen: Default::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
+        let mut all: Fruit = Default::default();
+        for fruit in fruits {
+            for (into, from) in all.iter_mut().zip(fruit) {
+                for (value, keys) in from {
+                    into.entry(value).or_default().extend(keys);
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = Fruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let key = self.keys.first(doc).unwrap_or(0);
+        for (column, seen) in self.columns.iter().zip(self.seen.iter_mut()) {
+            if let Some(col) = column {
+                for ord in col.term_ords(doc) {
+                    seen.entry(ord).or_default().insert(key);
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Fruit {
+        let mut out: Fruit = Default::default();
+        for ((column, seen), into) in self.columns.iter().zip(self.seen).zip(out.iter_mut()) {
+            let Some(col) = column else { continue };
+            for (ord, keys) in seen {
+                let mut value = String::new();
+                if col.ord_to_str(ord, &mut value).unwrap_or(false) {
+                    into.entry(value).or_default().extend(keys);
+                }
+            }
+        }
+        out
+    }
+}
+
+fn counts(map: BTreeMap<String, HashSet<u64>>) -> Vec<FacetCount> {
+    let mut v: Vec<FacetCount> = map
+        .into_iter()
+        .filter(|(value, _)| !value.is_empty())
+        .map(|(value, keys)| FacetCount {
+            value,
+            documents: keys.len() as u64,
+        })
+        .collect();
+    v.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.value.cmp(&b.value)));
+    v
+}
+
+/// Document counts per language and format among the documents matching `query`.
+pub fn facet_counts(searcher: &Searcher, fields: &Fields, query: &str) -> Result<Facets> {
+    let q = parse(query)?.to_query(fields)?;
+    let [language, format] = searcher.search(q.as_ref(), &FacetCollector)?;
+    Ok(Facets {
+        language: counts(language),
+        format: counts(format),
+    })
+}

@@ -1,0 +1,316 @@
+//! The OpenAPI 3.1 description of every route, written by hand and kept true by tests that
+//! compare it with the router and validate real responses against its schemas.
+
+use serde_json::{json, Value};
+
+fn error_responses(codes: &[(&str, &str)]) -> Value {
+    let mut m = serde_json::Map::new();
+    for (status, what) in codes {
+        m.insert(
+            status.to_string(),
+            json!({
+                "description": what,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+            }),
+        );
+    }
+    Value::Object(m)
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn json_ok(schema: &str, description: &str) -> Value {
+    json!({"200": {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}
+    }})
+}
+
+fn html_ok(description: &str) -> Value {
+    json!({"200": {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}})
+}
+
+fn param(name: &str, location: &str, required: bool, schema: Value, description: &str) -> Value {
+    json!({"name": name, "in": location, "required": required, "schema": schema, "description": description})
+}
+
+fn id_param() -> Value {
+    param(
+        "id",
+        "path",
+        true,
+        json!({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
+        "Document id (16 hex digits, from search results)",
+    )
+}
+
+fn q_param(required: bool) -> Value {
+    param(
+        "q",
+        "query",
+        required,
+        json!({"type": "string", "maxLength": 2000}),
+        "Query in provisio's syntax: words, \"phrases\", -exclude, OR, title:, path:, lang:, format:, *",
+    )
+}
+
+fn filter_params() -> Vec<Value> {
+    vec![
+        param(
+            "lang",
+            "query",
+            false,
+            json!({"type": "string", "pattern": "^[a-z]{2,3}$"}),
+            "Only documents in this language (zh, en …)",
+        ),
+        param(
+            "format",
+            "query",
+            false,
+            json!({"type": "string", "enum": ["pdf", "html", "docx", "text"]}),
+            "Only documents of this format",
+        ),
+    ]
+}
+
+fn schemas() -> Value {
+    json!({
+        "Error": {
+            "type": "object", "required": ["error"],
+            "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "description": "Stable machine-readable code, e.g. bad_query, bad_limit, not_found, unauthorized"},
+                    "message": {"type": "string"}
+                }
+            }}
+        },
+        "PassageHit": {
+            "type": "object", "required": ["page", "label", "text", "highlight", "score"],
+            "properties": {
+                "page": {"type": "integer", "minimum": 0},
+                "label": {"type": "string", "description": "Citation label: 第三条, 一、（二）, ¶4 …"},
+                "text": {"type": "string"},
+                "highlight": {"type": "string", "description": "HTML-escaped snippet, matches in <mark>"},
+                "score": {"type": "number"}
+            }
+        },
+        "DocumentHit": {
+            "type": "object",
+            "required": ["id", "path", "title", "format", "language", "score", "matching_passages", "passages"],
+            "properties": {
+                "id": {"type": "string"},
+                "path": {"type": "string"},
+                "title": {"type": "string"},
+                "format": {"type": "string"},
+                "language": {"type": "string"},
+                "date": {"type": "string"},
+                "score": {"type": "number"},
+                "matching_passages": {"type": "integer", "minimum": 0},
+                "passages": {"type": "array", "items": {"$ref": "#/components/schemas/PassageHit"}}
+            }
+        },
+        "SearchResponse": {
+            "type": "object",
+            "required": ["query", "total_documents", "total_passages", "took_ms", "documents"],
+            "properties": {
+                "query": {"type": "string"},
+                "total_documents": {"type": "integer", "minimum": 0},
+                "total_passages": {"type": "integer", "minimum": 0},
+                "took_ms": {"type": "number"},
+                "documents": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentHit"}}
+            }
+        },
+        "Passage": {
+            "type": "object", "required": ["ordinal", "page", "label", "text"],
+            "properties": {
+                "ordinal": {"type": "integer", "minimum": 0, "description": "Position in reading order; the HTML view anchors it as #p-{ordinal}"},
+                "page": {"type": "integer", "minimum": 0},
+                "label": {"type": "string"},
+                "text": {"type": "string"}
+            }
+        },
+        "Document": {
+            "type": "object",
+            "required": ["id", "path", "title", "format", "language", "size", "mtime", "hash", "pages", "passages"],
+            "properties": {
+                "id": {"type": "string"},
+                "path": {"type": "string", "description": "Relative to the corpus folder"},
+                "title": {"type": "string"},
+                "format": {"type": "string"},
+                "language": {"type": "string"},
+                "date": {"type": "string"},
+                "size": {"type": "integer", "minimum": 0},
+                "mtime": {"type": "integer", "description": "Seconds since the Unix epoch"},
+                "hash": {"type": "string", "description": "blake3 of the file"},
+                "encoding": {"type": "string"},
+                "pages": {"type": "integer", "minimum": 0},
+                "passages": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
+                "matching_passages": {"type": "array", "items": {"type": "integer"}, "description": "Ordinals of the passages q matches (only when q is given)"}
+            }
+        },
+        "Count": {
+            "type": "object", "required": ["documents", "passages"],
+            "properties": {"documents": {"type": "integer"}, "passages": {"type": "integer"}}
+        },
+        "Failure": {
+            "type": "object", "required": ["path", "reason"],
+            "properties": {"path": {"type": "string"}, "reason": {"type": "string"}}
+        },
+        "Stats": {
+            "type": "object",
+            "required": ["documents", "passages", "by_format", "by_language", "unsupported", "failed", "index_bytes", "last_indexed"],
+            "properties": {
+                "documents": {"type": "integer"},
+                "passages": {"type": "integer"},
+                "by_format": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Count"}},
+                "by_language": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Count"}},
+                "unsupported": {"type": "integer"},
+                "failed": {"type": "array", "items": {"$ref": "#/components/schemas/Failure"}},
+                "index_bytes": {"type": "integer"},
+                "last_indexed": {"type": ["string", "null"]}
+            }
+        },
+        "Health": {
+            "type": "object", "required": ["status", "version", "passages"],
+            "properties": {
+                "status": {"type": "string", "enum": ["ok"]},
+                "version": {"type": "string"},
+                "passages": {"type": "integer"}
+            }
+        }
+    })
+}
+
+/// The OpenAPI document served at `/api/openapi.json`.
+pub fn openapi_spec() -> Value {
+    let unauthorized = ("401", "A token is required (servers started with --token)");
+    let search_params: Vec<Value> = [
+        vec![
+            q_param(true),
+            param(
+                "limit",
+                "query",
+                false,
+                json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 10}),
+                "Documents to return",
+            ),
+            param(
+                "offset",
+                "query",
+                false,
+                json!({"type": "integer", "minimum": 0, "default": 0}),
+                "Documents to skip",
+            ),
+        ],
+        filter_params(),
+    ]
+    .concat();
+    let page_params: Vec<Value> = [
+        vec![
+            q_param(false),
+            param(
+                "page",
+                "query",
+                false,
+                json!({"type": "integer", "minimum": 1, "maximum": 1000}),
+                "Result page (10 documents each)",
+            ),
+        ],
+        filter_params(),
+    ]
+    .concat();
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "provisio",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Search Chinese and English policy documents for provisions; results grouped by document, each passage cited by page and clause. Errors are JSON: {\"error\":{\"code\":\"…\",\"message\":\"…\"}}."
+        },
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "Required only when the server was started with --token"}
+            }
+        },
+        "security": [{}, {"bearer": []}],
+        "paths": {
+            "/": {"get": {
+                "summary": "Search page (HTML, works without JavaScript)",
+                "parameters": page_params,
+                "responses": merge(html_ok("Results grouped by document, with filters and pagination"),
+                    json!({"400": {"description": "Malformed query or parameter (shown on the page)", "content": {"text/html": {"schema": {"type": "string"}}}}}))
+            }},
+            "/doc/{id}": {"get": {
+                "summary": "Document view (HTML): the whole text page by page, passages anchored #p-{ordinal}, matches of q highlighted",
+                "parameters": [id_param(), q_param(false)],
+                "responses": merge(html_ok("The document"), json!({"404": {"description": "Unknown id", "content": {"text/html": {"schema": {"type": "string"}}}}}))
+            }},
+            "/file/{id}": {"get": {
+                "summary": "The original file of an indexed document, with its content type (link #page=N for PDFs)",
+                "parameters": [id_param()],
+                "responses": {
+                    "200": {"description": "The file", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                    "404": {"description": "Unknown id, or the file is gone or outside the corpus", "content": {"text/html": {"schema": {"type": "string"}}}}
+                }
+            }},
+            "/assets/{name}": {"get": {
+                "summary": "Embedded stylesheet, script and icon",
+                "parameters": [param("name", "path", true, json!({"type": "string", "enum": ["style.css", "app.js", "favicon.svg"]}), "Asset name")],
+                "security": [],
+                "responses": merge(json!({"200": {"description": "The asset"}}), error_responses(&[("404", "No such asset")]))
+            }},
+            "/login": {
+                "get": {
+                    "summary": "Login form (servers started with --token); redirects to / otherwise",
+                    "security": [],
+                    "responses": merge(html_ok("The form"), json!({"303": {"description": "No token needed: go to /"}}))
+                },
+                "post": {
+                    "summary": "Check the token and set the session cookie",
+                    "security": [],
+                    "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
+                        "type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}
+                    }}}},
+                    "responses": merge(json!({
+                        "303": {"description": "Logged in (cookie set), go to /"},
+                        "401": {"description": "Wrong token", "content": {"text/html": {"schema": {"type": "string"}}}}
+                    }), error_responses(&[("400", "Not a form with a token field"), ("413", "Body over 16 KiB")]))
+                }
+            },
+            "/health": {"get": {
+                "summary": "Liveness: the server answers and its index is readable",
+                "responses": merge(json_ok("Health", "Up"), error_responses(&[unauthorized]))
+            }},
+            "/api/search": {"get": {
+                "summary": "Search: documents ranked by their best passage, each with its best passages (the schema of `provisio search --json`)",
+                "parameters": search_params,
+                "responses": merge(json_ok("SearchResponse", "Results"), error_responses(&[
+                    ("400", "Malformed query (bad_query), missing q (missing_query), limit outside 1–100 (bad_limit), query over 2000 characters (query_too_long), bad filter (bad_filter) or parameter (bad_parameter)"),
+                    unauthorized,
+                    ("503", "Index missing or the search took too long"),
+                ]))
+            }},
+            "/api/doc/{id}": {"get": {
+                "summary": "A document: metadata and every passage in reading order",
+                "parameters": [id_param(), q_param(false)],
+                "responses": merge(json_ok("Document", "The document"), error_responses(&[
+                    ("400", "Malformed q"), unauthorized, ("404", "Unknown id")
+                ]))
+            }},
+            "/api/stats": {"get": {
+                "summary": "What the index holds (the schema of `provisio stats --json`)",
+                "responses": merge(json_ok("Stats", "Statistics"), error_responses(&[unauthorized]))
+            }},
+            "/api/openapi.json": {"get": {
+                "summary": "This description",
+                "responses": merge(json!({"200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}}), error_responses(&[unauthorized]))
+            }}
+        }
+    })
+}

@@ -1,0 +1,376 @@
+//! The search page `/`: the form, the index overview when there is no query, otherwise results
+//! grouped by document with cited highlighted passages, filters with counts, pagination.
+
+use super::api::params;
+use super::error::{ApiError, PageError};
+use super::html::{
+    esc, format_name, lang_attr, language_name, layout, query_string, search_form, url_encode,
+};
+use super::{AppState, SearchInput};
+use crate::docview::passage_anchor;
+use crate::facets::{facet_counts, FacetCount, Facets};
+use crate::search::SearchResponse;
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::fmt::Write;
+
+/// Documents per result page.
+pub const PAGE_SIZE: usize = 10;
+/// Highest result page offered.
+const MAX_PAGE: usize = 1000;
+const SYNTAX: &str = include_str!("assets/syntax.html");
+const EXAMPLES: &[&str] = &[
+    "免费仓储",
+    "出口退税",
+    "出口许可证",
+    "\"export licence\"",
+    "补贴 lang:zh",
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParams {
+    q: Option<String>,
+    lang: Option<String>,
+    format: Option<String>,
+    page: Option<usize>,
+}
+
+/// `GET /`: the search page.
+pub async fn search_page(State(state): State<AppState>, uri: Uri) -> Result<Response, PageError> {
+    let p: PageParams = params(&uri)?;
+    let lang = p.lang.clone().unwrap_or_default();
+    let format = p.format.clone().unwrap_or_default();
+    let hidden = [("lang", lang.as_str()), ("format", format.as_str())];
+    let q = p.q.clone().unwrap_or_default();
+    if q.trim().is_empty() {
+        return home(&state).await;
+    }
+    let header = search_form(&q, &hidden, false, "compact");
+    let page = p.page.unwrap_or(1);
+    if page == 0 || page > MAX_PAGE {
+        let e = ApiError::bad_request("bad_page", format!("page must be between 1 and {MAX_PAGE}"));
+        return Ok(notice_page(&q, &header, e));
+    }
+    let input = match SearchInput::validate(
+        p.q,
+        p.lang,
+        p.format,
+        Some(PAGE_SIZE),
+        Some((page - 1) * PAGE_SIZE),
+    ) {
+        Ok(i) => i,
+        Err(e) => return Ok(notice_page(&q, &header, e)),
+    };
+    let work = input.clone();
+    let result = state
+        .blocking(move |s| {
+            let resp = work.run(s)?;
+            let searcher = s.reader.searcher();
+            let by_lang = facet_counts(&searcher, &s.fields, &work.effective_query(false, true))?;
+            let by_format = if work.lang.is_none() && work.format.is_none() {
+                by_lang.clone()
+            } else {
+                facet_counts(&searcher, &s.fields, &work.effective_query(true, false))?
+            };
+            let facets = Facets {
+                language: by_lang.language,
+                format: by_format.format,
+            };
+            Ok((resp, facets))
+        })
+        .await;
+    match result {
+        Ok((resp, facets)) => {
+            let body = results_body(&input, page, &resp, &facets);
+            Ok(layout(&format!("{q} – search"), &header, &body).into_response())
+        }
+        Err(e) if e.status.is_client_error() => Ok(notice_page(&q, &header, e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The search page with a message instead of results (bad query, bad parameter).
+fn notice_page(q: &str, header: &str, e: ApiError) -> Response {
+    let body = format!(
+        "<section class=\"notice error\" role=\"alert\"><h1>{}</h1><p>{}</p></section>{}",
+        if e.code == "bad_query" {
+            "This query cannot be read"
+        } else {
+            "Bad request"
+        },
+        esc(&e.message),
+        SYNTAX.replacen(
+            "<details class=\"syntax\">",
+            "<details class=\"syntax\" open>",
+            1
+        )
+    );
+    (e.status, layout(&format!("{q} – search"), header, &body)).into_response()
+}
+
+async fn home(state: &AppState) -> Result<Response, PageError> {
+    let (passages, facets) = state
+        .blocking(|s| {
+            let searcher = s.reader.searcher();
+            let facets = facet_counts(&searcher, &s.fields, "*")?;
+            Ok((searcher.num_docs(), facets))
+        })
+        .await?;
+    let documents: u64 = facets.format.iter().map(|c| c.documents).sum();
+    let mut body =
+        String::from("<section class=\"hero\"><h1>Find the provision. Cite the clause.</h1>");
+    body.push_str(
+        "<p class=\"lede\">Search Chinese and English policy documents; every result cites its document, page and clause.</p>",
+    );
+    body.push_str(&search_form("", &[], true, "big"));
+    body.push_str("<p class=\"examples\">Try ");
+    for (i, ex) in EXAMPLES.iter().enumerate() {
+        if i > 0 {
+            body.push_str(" · ");
+        }
+        let _ = write!(body, "<a href=\"/?q={}\">{}</a>", url_encode(ex), esc(ex));
+    }
+    body.push_str("</p>");
+    body.push_str(SYNTAX);
+    let _ = write!(
+        body,
+        "</section><section class=\"overview\"><h2>In the index</h2><p><strong>{documents}</strong> documents, <strong>{passages}</strong> passages.</p><div class=\"overview-grid\">"
+    );
+    for (title, counts, key) in [
+        ("Languages", &facets.language, "lang"),
+        ("Formats", &facets.format, "format"),
+    ] {
+        let _ = write!(body, "<div><h3>{title}</h3><ul class=\"facet\">");
+        for c in counts {
+            let name = if key == "lang" {
+                language_name(&c.value)
+            } else {
+                format_name(&c.value)
+            };
+            let _ = write!(
+                body,
+                "<li><a href=\"/?q=*&amp;{key}={}\">{}<span class=\"count\">{}</span></a></li>",
+                url_encode(&c.value),
+                esc(name),
+                c.documents
+            );
+        }
+        body.push_str("</ul></div>");
+    }
+    body.push_str("</div></section>");
+    Ok(layout("Search", "", &body).into_response())
+}
+
+fn facet_list(
+    title: &str,
+    key: &str,
+    counts: &[FacetCount],
+    input: &SearchInput,
+    name: fn(&str) -> &str,
+) -> String {
+    let active = if key == "lang" {
+        &input.lang
+    } else {
+        &input.format
+    };
+    let other = if key == "lang" {
+        ("format", &input.format)
+    } else {
+        ("lang", &input.lang)
+    };
+    let href = |value: &str| {
+        query_string(&[
+            ("q", &input.q),
+            (key, value),
+            (other.0, other.1.as_deref().unwrap_or("")),
+        ])
+    };
+    let mut out = format!("<section class=\"facet-group\"><h2>{title}</h2><ul class=\"facet\">");
+    if active.is_some() {
+        let _ = write!(
+            out,
+            "<li><a href=\"/{}\">Any<span class=\"count\">×</span></a></li>",
+            esc(&href(""))
+        );
+    }
+    for c in counts {
+        let is_active = active.as_deref() == Some(c.value.as_str());
+        let _ = write!(
+            out,
+            "<li><a href=\"/{}\"{}>{}<span class=\"count\">{}</span></a></li>",
+            esc(&href(&c.value)),
+            if is_active {
+                " class=\"active\" aria-current=\"true\""
+            } else {
+                ""
+            },
+            esc(name(&c.value)),
+            c.documents
+        );
+    }
+    if counts.is_empty() {
+        out.push_str("<li class=\"empty\">none</li>");
+    }
+    out.push_str("</ul></section>");
+    out
+}
+
+fn results_body(
+    input: &SearchInput,
+    page: usize,
+    resp: &SearchResponse,
+    facets: &Facets,
+) -> String {
+    let mut out = String::from(
+        "<div class=\"results-layout\"><aside class=\"filters\" aria-label=\"Filters\">",
+    );
+    out.push_str(&facet_list(
+        "Language",
+        "lang",
+        &facets.language,
+        input,
+        language_name,
+    ));
+    out.push_str(&facet_list(
+        "Format",
+        "format",
+        &facets.format,
+        input,
+        format_name,
+    ));
+    out.push_str("</aside><section class=\"results\">");
+    if resp.total_documents == 0 {
+        let _ = write!(
+            out,
+            "<section class=\"notice\"><h1>No document matches <q>{}</q></h1><p>Try fewer or shorter words, remove a filter, or use <code>OR</code>. Chinese terms of two characters or more are found wherever they occur.</p></section>{SYNTAX}",
+            esc(&input.q)
+        );
+        out.push_str("</section></div>");
+        return out;
+    }
+    let _ = write!(
+        out,
+        "<p class=\"summary\"><strong>{}</strong> document{} · <strong>{}</strong> matching passage{} · {} ms</p>",
+        resp.total_documents,
+        if resp.total_documents == 1 { "" } else { "s" },
+        resp.total_passages,
+        if resp.total_passages == 1 { "" } else { "s" },
+        resp.took_ms
+    );
+    if resp.documents.is_empty() {
+        let _ = write!(
+            out,
+            "<section class=\"notice\"><h1>No results on this page</h1><p><a href=\"/{}\">Back to the first page</a></p></section>",
+            esc(&query_string(&[
+                ("q", &input.q),
+                ("lang", input.lang.as_deref().unwrap_or("")),
+                ("format", input.format.as_deref().unwrap_or("")),
+            ]))
+        );
+        out.push_str("</section></div>");
+        return out;
+    }
+    let _ = write!(out, "<ol class=\"docs\" start=\"{}\">", input.offset + 1);
+    let qs = query_string(&[("q", &input.q)]);
+    for d in &resp.documents {
+        let doc_href = format!("/doc/{}{}", url_encode(&d.id), qs);
+        let lang = lang_attr(&d.language);
+        let _ = write!(
+            out,
+            "<li class=\"doc\"><h2 class=\"doc-title\"><a href=\"{}\" lang=\"{lang}\">{}</a></h2><p class=\"doc-meta\"><span class=\"path\">{}</span><span>{}</span><span>{}</span>",
+            esc(&doc_href),
+            esc(&d.title),
+            esc(&d.path),
+            esc(format_name(&d.format)),
+            esc(language_name(&d.language)),
+        );
+        if let Some(date) = &d.date {
+            let _ = write!(out, "<span>{}</span>", esc(date));
+        }
+        let _ = write!(
+            out,
+            "<span title=\"relevance score\">score {:.2}</span></p><ul class=\"hits\">",
+            d.score
+        );
+        for p in &d.passages {
+            let href = format!("{doc_href}#{}", passage_anchor(p.page, &p.text));
+            let label = if p.label.is_empty() {
+                "¶"
+            } else {
+                p.label.as_str()
+            };
+            let cite = format!("{} · {} · p. {} · {}", d.title, d.path, p.page, label);
+            // PDFs open at the page in the browser's viewer.
+            let original = if d.format == "pdf" {
+                format!(
+                    "<a class=\"orig\" href=\"/file/{}#page={}\">PDF page {}</a>",
+                    url_encode(&d.id),
+                    p.page,
+                    p.page
+                )
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                out,
+                "<li class=\"hit\"><div class=\"where\"><a class=\"cite\" href=\"{}\" data-cite=\"{}\">p. {} · {}</a>{original}</div><p class=\"snippet\" lang=\"{lang}\">{}</p></li>",
+                esc(&href),
+                esc(&cite),
+                p.page,
+                esc(label),
+                p.highlight
+            );
+        }
+        out.push_str("</ul>");
+        let shown = d.passages.len() as u64;
+        if d.matching_passages > shown {
+            let _ = write!(
+                out,
+                "<p class=\"more\"><a href=\"{}\">{} more matching passage{} in this document →</a></p>",
+                esc(&doc_href),
+                d.matching_passages - shown,
+                if d.matching_passages - shown == 1 { "" } else { "s" }
+            );
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
+    out.push_str(&pager(input, page, resp.total_documents));
+    out.push_str("</section></div>");
+    out
+}
+
+fn pager(input: &SearchInput, page: usize, total: usize) -> String {
+    let pages = total.div_ceil(PAGE_SIZE).min(MAX_PAGE);
+    if pages <= 1 {
+        return String::new();
+    }
+    let link = |n: usize| {
+        esc(&query_string(&[
+            ("q", &input.q),
+            ("lang", input.lang.as_deref().unwrap_or("")),
+            ("format", input.format.as_deref().unwrap_or("")),
+            ("page", &n.to_string()),
+        ]))
+    };
+    let mut out = String::from("<nav class=\"pager\" aria-label=\"Result pages\">");
+    if page > 1 {
+        let _ = write!(
+            out,
+            "<a rel=\"prev\" href=\"/{}\">← Previous</a>",
+            link(page - 1)
+        );
+    }
+    let _ = write!(out, "<span>Page {page} of {pages}</span>");
+    if page < pages {
+        let _ = write!(
+            out,
+            "<a rel=\"next\" href=\"/{}\">Next →</a>",
+            link(page + 1)
+        );
+    }
+    out.push_str("</nav>");
+    out
+}
