@@ -32,11 +32,54 @@ pub fn detect_language(text: &str) -> &'static str {
     }
 }
 
-/// A title from the first meaningful line of the text, cut to 120 characters.
+/// Endings of a Chinese official document's title (文种).
+const DOC_TYPES: &[&str] = &[
+    "通知",
+    "意见",
+    "办法",
+    "实施细则",
+    "细则",
+    "方案",
+    "决定",
+    "公告",
+    "通告",
+    "条例",
+    "规定",
+    "措施",
+    "若干措施",
+    "规划",
+    "纲要",
+    "批复",
+    "函",
+    "报告",
+    "要点",
+    "指引",
+    "公示",
+];
+
+/// A title from the text: the first line of the opening ones that reads like an official
+/// title (`…关于…的通知`), else the first meaningful line; cut to 120 characters. A title
+/// wrapped over two lines (`…关于推动` / `…的通知`) is joined.
 pub fn title_from_text(text: &str) -> Option<String> {
-    text.lines()
+    let lines: Vec<&str> = text
+        .lines()
         .map(|l| l.trim().trim_start_matches('#').trim())
-        .find(|l| l.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .filter(|l| l.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .take(12)
+        .collect();
+    let is_title_end = |l: &str| DOC_TYPES.iter().any(|t| l.ends_with(t));
+    let official = lines.iter().enumerate().find_map(|(i, l)| {
+        if !l.contains("关于") || l.chars().count() > 80 {
+            return None;
+        }
+        if is_title_end(l) {
+            return Some(l.to_string());
+        }
+        let next = lines.get(i + 1)?;
+        (is_title_end(next) && next.chars().count() < 40).then(|| format!("{l}{next}"))
+    });
+    official
+        .or_else(|| lines.first().map(|l| l.to_string()))
         .map(|l| l.chars().take(120).collect())
 }
 

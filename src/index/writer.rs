@@ -200,7 +200,11 @@ fn process(c: Candidate, prev: Option<&FileEntry>, opts: &IndexOptions) -> Proce
     let title = doc
         .title
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| title_from_text(&passages[0].text))
+        .or_else(|| {
+            let first_page = doc.pages.iter().find(|p| !p.trim().is_empty())?;
+            let head: String = first_page.chars().take(2000).collect();
+            title_from_text(&head)
+        })
         .unwrap_or_else(|| c.rel_path.rsplit('/').next().unwrap_or("").to_string());
     let record = DocRecord {
         title,

@@ -31,7 +31,10 @@ async fn search_page_groups_results_with_filters() {
     let html = r.text();
     assert!(html.contains("四川省商务厅关于支持二手车出口的通知"));
     assert!(html.contains("<mark>出口退税</mark>"));
-    assert!(html.contains(" · 第二条</a>"), "{html}");
+    assert!(
+        html.contains("p. 1 · 第二条</a>"),
+        "第二条 is on page 1: {html}"
+    );
     assert!(html.contains("<strong>1</strong> document ·"));
     // The passage link goes to an anchor that the document page has.
     let at = html.find("class=\"cite\" href=\"").expect("cite link") + 19;
