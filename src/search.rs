@@ -322,14 +322,34 @@ pub fn snippet(text: &str, patterns: &[HighlightPattern]) -> String {
         let byte_at = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
         (byte_at(start_char), byte_at(start_char + SNIPPET_CHARS))
     };
+    let window: Vec<(usize, usize)> = ranges
+        .iter()
+        .map(|&(a, b)| (a.max(from) - from, b.min(to).saturating_sub(from)))
+        .filter(|(a, b)| a < b)
+        .collect();
     let mut out = String::new();
     if from > 0 {
         out.push('…');
     }
-    let mut cursor = from;
-    for (a, b) in ranges {
-        let (a, b) = (a.max(from), b.min(to));
-        if a >= b || a < cursor {
+    out.push_str(&mark_ranges(&text[from..to], &window));
+    if to < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// The whole of `text`, HTML-escaped, with the byte `ranges` (sorted, disjoint) wrapped in
+/// `<mark>`. Ranges that overlap, fall outside the text or split a character are skipped.
+pub fn mark_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len() + ranges.len() * 13);
+    let mut cursor = 0;
+    for &(a, b) in ranges {
+        if a < cursor
+            || b > text.len()
+            || a >= b
+            || !text.is_char_boundary(a)
+            || !text.is_char_boundary(b)
+        {
             continue;
         }
         out.push_str(&escape_html(&text[cursor..a]));
@@ -338,10 +358,7 @@ pub fn snippet(text: &str, patterns: &[HighlightPattern]) -> String {
         out.push_str("</mark>");
         cursor = b;
     }
-    out.push_str(&escape_html(&text[cursor..to]));
-    if to < text.len() {
-        out.push('…');
-    }
+    out.push_str(&escape_html(&text[cursor..]));
     out
 }
 

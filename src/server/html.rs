@@ -168,28 +168,7 @@ pub fn human_time(secs: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The whole of `text`, escaped, with the byte `ranges` wrapped in `<mark>`.
-pub fn mark_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
-    let mut out = String::with_capacity(text.len() + ranges.len() * 13);
-    let mut cursor = 0;
-    for &(a, b) in ranges {
-        if a < cursor
-            || b > text.len()
-            || a >= b
-            || !text.is_char_boundary(a)
-            || !text.is_char_boundary(b)
-        {
-            continue;
-        }
-        out.push_str(&esc(&text[cursor..a]));
-        out.push_str("<mark>");
-        out.push_str(&esc(&text[a..b]));
-        out.push_str("</mark>");
-        cursor = b;
-    }
-    out.push_str(&esc(&text[cursor..]));
-    out
-}
+pub use crate::search::mark_ranges;
 
 #[cfg(test)]
 mod tests {
