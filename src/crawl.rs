@@ -1,6 +1,8 @@
-//! Corpus crawl (walkdir): regular files under the root with size and mtime, hidden entries and
-//! the index folder skipped, symlinks leaving the corpus never followed, loops reported.
+//! Corpus crawl (walkdir): regular files under the root with size and mtime, hidden entries,
+//! the index folder and `.provisioignore` patterns skipped, symlinks leaving the corpus never
+//! followed, loops reported.
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
@@ -24,13 +26,50 @@ pub struct CrawlProblem {
     pub reason: String,
 }
 
-/// Walk `root`, skipping `skip` (the index folder) and hidden entries.
+/// File at the corpus root listing paths not to index, one glob pattern a line (`#` comments).
+/// A pattern without `/` matches a name at any depth (`README.md`, `*.tmp`, `drafts`); one with
+/// `/` matches the path from the corpus root (`/notes/*.md`, `archive/2019`).
+pub const IGNORE_FILE: &str = ".provisioignore";
+
+fn load_ignore(root: &Path) -> std::io::Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    let text = match std::fs::read_to_string(root.join(IGNORE_FILE)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.trim_end_matches('/');
+        let pattern = match line.strip_prefix('/') {
+            Some(anchored) => anchored.to_string(),
+            None if line.contains('/') => line.to_string(),
+            None => format!("**/{line}"),
+        };
+        let glob = GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{IGNORE_FILE}: bad pattern {line:?}: {e}"),
+                )
+            })?;
+        b.add(glob);
+    }
+    b.build().map_err(std::io::Error::other)
+}
+
+/// Walk `root`, skipping `skip` (the index folder), hidden entries and ignored paths.
 pub fn crawl(
     root: &Path,
     skip: Option<&Path>,
 ) -> std::io::Result<(Vec<Candidate>, Vec<CrawlProblem>)> {
     let root = root.canonicalize()?;
     let skip = skip.and_then(|s| s.canonicalize().ok());
+    let ignore = load_ignore(&root)?;
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let rel = |p: &Path| -> String {
@@ -51,6 +90,11 @@ pub fn crawl(
                 return true;
             }
             if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if !ignore.is_empty()
+                && ignore.is_match(e.path().strip_prefix(&root).unwrap_or(e.path()))
+            {
                 return false;
             }
             if e.path_is_symlink() {

@@ -164,14 +164,12 @@ fn result_counts_match_a_substring_scan_of_extracted_text() {
     // Ground truth: extract every corpus file and scan its (folded, whitespace-free) text.
     let needle = "免费仓储";
     let mut expected = Vec::new();
-    for entry in walkdir::WalkDir::new(repo().join("corpus")) {
-        let entry = entry.expect("walk");
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let bytes = std::fs::read(entry.path()).expect("read");
-        let ext = entry
-            .path()
+    // The files the crawl keeps (it honours corpus/.provisioignore).
+    let (files, _) = provisio::crawl::crawl(&repo().join("corpus"), None).expect("crawl");
+    for file in files {
+        let bytes = std::fs::read(&file.abs_path).expect("read");
+        let ext = file
+            .abs_path
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase());
         let Some(format) = provisio::extract::sniff(&bytes, ext.as_deref()) else {
@@ -185,11 +183,7 @@ fn result_counts_match_a_substring_scan_of_extracted_text() {
             .filter(|c| !c.is_whitespace())
             .collect();
         if folded.contains(needle) {
-            let rel = entry
-                .path()
-                .strip_prefix(repo().join("corpus"))
-                .expect("rel");
-            expected.push(rel.to_string_lossy().replace('\\', "/"));
+            expected.push(file.rel_path);
         }
     }
     expected.sort();

@@ -119,3 +119,20 @@ fn a_manifest_out_of_step_with_the_index_triggers_a_clean_rebuild() {
     );
     assert_eq!(ws.search("免费仓储").total_documents, 0);
 }
+
+#[test]
+fn provisioignore_patterns_are_not_indexed() {
+    let ws = Workspace::new();
+    ws.write(".provisioignore", "# comment\nREADME.md\n*.tmp\n/drafts/\n");
+    ws.write("README.md", "免费仓储");
+    ws.write("sub/README.md", "免费仓储");
+    ws.write("sub/x.tmp", "免费仓储");
+    ws.write("drafts/a.txt", "免费仓储");
+    ws.write("sub/drafts/kept.txt", "免费仓储");
+    ws.write("kept.txt", "免费仓储");
+    let s = ws.index();
+    assert_eq!(s.documents, 2);
+    let mut got = paths(&ws.search("免费仓储"));
+    got.sort();
+    assert_eq!(got, vec!["kept.txt", "sub/drafts/kept.txt"]);
+}
