@@ -39,12 +39,12 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return super::fail(e),
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        out!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         for f in &summary.failed {
             eprintln!("failed: {}: {}", f.path, f.reason);
         }
-        println!(
+        out!(
             "indexed {} documents, {} passages: {} added, {} updated, {} removed, {} unchanged, {} unsupported, {} failed in {:.2} s",
             summary.documents,
             summary.passages,

@@ -1,5 +1,16 @@
 //! Subcommand definitions (clap derive) and dispatch.
 
+/// `println!` that exits quietly when stdout is closed (`provisio search … | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        if writeln!(stdout, $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod index;
 mod search;
 mod serve;

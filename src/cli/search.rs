@@ -51,7 +51,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return super::fail(e),
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&resp)?);
+        out!("{}", serde_json::to_string_pretty(&resp)?);
         return Ok(ExitCode::SUCCESS);
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -61,13 +61,15 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
         ("", "", "", "")
     };
     let (open, close) = if color { (mark, reset) } else { ("[", "]") };
-    println!(
+    out!(
         "{} documents, {} passages ({} ms)",
-        resp.total_documents, resp.total_passages, resp.took_ms
+        resp.total_documents,
+        resp.total_passages,
+        resp.took_ms
     );
     for (i, d) in resp.documents.iter().enumerate() {
-        println!();
-        println!(
+        out!();
+        out!(
             "{}{}. {}{}  {}{} · {} · {}{}{}",
             bold,
             a.offset + i + 1,
@@ -90,10 +92,10 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                     .replace("</mark>", close),
             )
             .replace('\n', " ");
-            println!("   {dim}p.{} {}{}  {}", p.page, p.label, reset, snippet);
+            out!("   {dim}p.{} {}{}  {}", p.page, p.label, reset, snippet);
         }
         if d.matching_passages > d.passages.len() as u64 {
-            println!(
+            out!(
                 "   {dim}… {} more matching passages{reset}",
                 d.matching_passages - d.passages.len() as u64
             );

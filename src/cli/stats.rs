@@ -18,34 +18,36 @@ pub fn run(a: StatsArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return super::fail(e),
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        out!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("documents  {}", s.documents);
-    println!("passages   {}", s.passages);
-    println!("index size {:.1} MiB", s.index_bytes as f64 / 1048576.0);
-    println!(
+    out!("documents  {}", s.documents);
+    out!("passages   {}", s.passages);
+    out!("index size {:.1} MiB", s.index_bytes as f64 / 1048576.0);
+    out!(
         "last run   {}",
         s.last_indexed.as_deref().unwrap_or("never")
     );
-    println!("by format:");
+    out!("by format:");
     for (k, c) in &s.by_format {
-        println!(
+        out!(
             "  {k:<8} {:>6} documents {:>8} passages",
-            c.documents, c.passages
+            c.documents,
+            c.passages
         );
     }
-    println!("by language:");
+    out!("by language:");
     for (k, c) in &s.by_language {
-        println!(
+        out!(
             "  {k:<8} {:>6} documents {:>8} passages",
-            c.documents, c.passages
+            c.documents,
+            c.passages
         );
     }
-    println!("unsupported files: {}", s.unsupported);
-    println!("failed files: {}", s.failed.len());
+    out!("unsupported files: {}", s.unsupported);
+    out!("failed files: {}", s.failed.len());
     for f in &s.failed {
-        println!("  {}: {}", f.path, f.reason);
+        out!("  {}: {}", f.path, f.reason);
     }
     Ok(ExitCode::SUCCESS)
 }

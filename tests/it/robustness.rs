@@ -199,3 +199,30 @@ fn real_world_pdfs_never_escape_a_panic_and_every_failure_has_a_reason() {
         "P056 text not found"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let ws = Workspace::new();
+    for i in 0..30 {
+        ws.write(
+            &format!("f{i}.txt"),
+            format!("第{i}条 出口退税。\n\n出口退税第二段。"),
+        );
+    }
+    ws.index();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("provisio"))
+        .args(["search", "--limit", "30", "--index"])
+        .arg(ws.index_dir())
+        .arg("出口退税")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Close the read end at once, as `| head -0` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0));
+}
