@@ -2,7 +2,7 @@
 //! reading order, plus which of them a query matches (for `/doc/{id}` and `/api/doc/{id}`).
 
 use crate::error::Result;
-use crate::index::schema::Fields;
+use crate::index::schema::{stored_text as text_of, stored_u64 as u64_of, Fields};
 use crate::query::parse;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -53,19 +53,8 @@ pub struct DocumentView {
     pub passages: Vec<PassageView>,
 }
 
-fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
 fn opt_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
     Some(text_of(doc, field)).filter(|s| !s.is_empty())
-}
-
-fn u64_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> u64 {
-    doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
 fn id_query(fields: &Fields, id: &str) -> Box<dyn Query> {

@@ -161,7 +161,7 @@ fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause
                 "htm" => "html".to_string(),
                 _ => v,
             };
-            if !matches!(v.as_str(), "pdf" | "html" | "docx" | "text") {
+            if crate::extract::Format::from_name(&v).is_none() {
                 return Err(Error::Query(format!(
                     "unknown format '{value}' (use pdf, html, docx or text)"
                 )));

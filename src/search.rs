@@ -3,14 +3,13 @@
 
 use crate::analysis::analyze;
 use crate::error::Result;
-use crate::index::schema::Fields;
+use crate::index::schema::{stored_text as text_of, stored_u64 as u64_of, Fields};
 use crate::query::{parse, HighlightPattern};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Instant;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 /// Most documents one request may ask for.
@@ -164,17 +163,6 @@ impl SegmentCollector for GroupSegmentCollector {
     fn harvest(self) -> Self::Fruit {
         self.groups
     }
-}
-
-fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn u64_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> u64 {
-    doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
 /// Run a search.

@@ -20,6 +20,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order filters list them.
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Html, Format::Docx, Format::Text];
+
+    /// The format named `name` (`pdf`, `html`, `docx`, `text`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",

@@ -1,11 +1,12 @@
 //! The tantivy schema: one document per passage, carrying its parent document's fields.
 
 use crate::analysis::{ProvisioTokenizer, TOKENIZER_NAME};
+use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Index;
+use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzer changes meaning: an index with another version
 /// is rebuilt from scratch.
@@ -74,4 +75,17 @@ pub fn register_tokenizers(index: &Index) {
     index
         .tokenizers()
         .register(TOKENIZER_NAME, TextAnalyzer::from(ProvisioTokenizer));
+}
+
+/// A stored text field of a passage document (empty when absent).
+pub fn stored_text(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A stored u64 field of a passage document (0 when absent).
+pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
+    doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }

@@ -172,7 +172,7 @@ impl SearchInput {
         }
         let format = nonempty(format);
         if let Some(f) = &format {
-            if !matches!(f.as_str(), "pdf" | "html" | "docx" | "text") {
+            if crate::extract::Format::from_name(f).is_none() {
                 return Err(ApiError::bad_request(
                     "bad_filter",
                     "format must be one of pdf, html, docx, text",
