@@ -1,9 +1,10 @@
-//! Facet counts for a query: how many *documents* (not passages) match per language and per
-//! format, read from fast fields while collecting, so the search page can offer filters.
+//! Facet counts for a query: how many *documents* (not passages) match per language, format,
+//! provision, region, issuer, document type and year, read from fast fields while collecting,
+//! so the search page and the API can offer filters.
 
 use crate::error::Result;
 use crate::index::schema::Fields;
-use crate::query::parse;
+use crate::query::ParsedQuery;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -17,26 +18,43 @@ pub struct FacetCount {
     pub documents: u64,
 }
 
-/// Document counts by language and by format, largest first.
+/// Document counts per facet value, largest first. A document counts for a provision when
+/// one of its *matching* passages is tagged with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
     pub language: Vec<FacetCount>,
     pub format: Vec<FacetCount>,
+    pub provision: Vec<FacetCount>,
+    /// Region paths (`/四川省`, `/四川省/成都市`).
+    pub region: Vec<FacetCount>,
+    pub issuer: Vec<FacetCount>,
+    pub doctype: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
 }
 
+const N: usize = 7;
+/// Fast fields counted, in the order of [`Facets`]' fields.
+const FACET_FIELDS: [&str; N] = [
+    "lang",
+    "format",
+    "provision",
+    "region",
+    "issuer",
+    "doctype",
+    "year",
+];
+
 /// Which documents have each value of each facet.
-type Fruit = [BTreeMap<String, HashSet<u64>>; 2];
+type Fruit = [BTreeMap<String, HashSet<u64>>; N];
 
 struct FacetCollector;
 
 struct FacetSegmentCollector {
     keys: Column<u64>,
-    columns: [Option<StrColumn>; 2],
+    columns: [Option<StrColumn>; N],
     /// Per facet: term ordinal → document keys seen with it.
-    seen: [BTreeMap<u64, HashSet<u64>>; 2],
+    seen: [BTreeMap<u64, HashSet<u64>>; N],
 }
-
-const FACET_FIELDS: [&str; 2] = ["lang", "format"];
 
 impl Collector for FacetCollector {
     type Fruit = Fruit;
@@ -48,9 +66,13 @@ impl Collector for FacetCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let ff = reader.fast_fields();
+        let mut columns: [Option<StrColumn>; N] = Default::default();
+        for (col, name) in columns.iter_mut().zip(FACET_FIELDS) {
+            *col = ff.str(name)?;
+        }
         Ok(FacetSegmentCollector {
             keys: ff.u64("doc_key")?,
-            columns: [ff.str(FACET_FIELDS[0])?, ff.str(FACET_FIELDS[1])?],
+            columns,
             seen: Default::default(),
         })
     }
@@ -114,12 +136,18 @@ fn counts(map: BTreeMap<String, HashSet<u64>>) -> Vec<FacetCount> {
     v
 }
 
-/// Document counts per language and format among the documents matching `query`.
-pub fn facet_counts(searcher: &Searcher, fields: &Fields, query: &str) -> Result<Facets> {
-    let q = parse(query)?.to_query(fields)?;
-    let [language, format] = searcher.search(q.as_ref(), &FacetCollector)?;
+/// Document counts per facet among the documents matching `query`.
+pub fn facet_counts(searcher: &Searcher, fields: &Fields, query: &ParsedQuery) -> Result<Facets> {
+    let q = query.to_query(fields)?;
+    let [language, format, provision, region, issuer, doctype, year] =
+        searcher.search(q.as_ref(), &FacetCollector)?;
     Ok(Facets {
         language: counts(language),
         format: counts(format),
+        provision: counts(provision),
+        region: counts(region),
+        issuer: counts(issuer),
+        doctype: counts(doctype),
+        year: counts(year),
     })
 }

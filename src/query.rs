@@ -1,15 +1,24 @@
 //! provisio's query language → tantivy queries, plus the patterns used for highlighting.
 //!
 //! Syntax: words (all must match), `"exact phrase"`, `-excluded`, `a OR b`, field filters
-//! `title:`, `path:`, `lang:`, `format:`, and `*` (everything). Chinese needs no spaces:
+//! `title:`, `path:`, `lang:`, `format:`, `provision:`, `issuer:`, `docno:`, `region:`, `type:`,
+//! `year:`, `date:2023-05`, `date:[2023-01-01 TO 2023-12-31]`, and `*` (everything). Chinese needs no spaces:
 //! an unquoted run of up to 4 Han characters, or any run mixing Han with digits, Latin or
 //! punctuation (`川商发〔2023〕12号`), is an exact phrase; a longer pure-Han run matches passages
 //! holding at least half of its character bigrams, exact occurrences ranked first.
 
 use crate::analysis::{analyze, is_cjk, AnalyzedToken, TokenKind};
+use crate::enrich::metadata::normalize_docno;
+use crate::enrich::provisions::Taxonomy;
+use crate::enrich::region::resolve_region_query;
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -39,6 +48,24 @@ pub enum Clause {
     },
     Lang(String),
     Format(String),
+    /// A provision id (`export_rebate`).
+    Provision(String),
+    /// Part of an issuing authority's name.
+    Issuer(String),
+    /// A document number or part of one, brackets normalised.
+    Docno(String),
+    /// Region facet paths; any of them.
+    Region(Vec<String>),
+    /// 文种.
+    Doctype(String),
+    /// Inclusive `yyyymmdd` bounds.
+    Date(u64, u64),
+    /// English words that name a provision, expanded to its Chinese terms: matches the words
+    /// (all of them) or any of the terms.
+    Expanded {
+        words: Vec<String>,
+        terms: Vec<String>,
+    },
     All,
 }
 
@@ -98,7 +125,15 @@ fn lex(input: &str) -> Result<Vec<Lexeme>> {
             field = Some(chars[i..j].iter().collect::<String>().to_ascii_lowercase());
             i = j + 1;
         }
-        let (value, quoted) = if i < chars.len() && matches!(chars[i], '"' | '“' | '”') {
+        let (value, quoted) = if field.is_some() && i < chars.len() && chars[i] == '[' {
+            // A range: `date:[2023-01-01 TO 2023-12-31]` (spaces inside).
+            let end = (i..chars.len())
+                .find(|&k| chars[k] == ']')
+                .ok_or_else(|| Error::Query("unclosed '[' in a range".into()))?;
+            let v: String = chars[i..=end].iter().collect();
+            i = end + 1;
+            (v, false)
+        } else if i < chars.len() && matches!(chars[i], '"' | '“' | '”') {
             let start = i + 1;
             let end = (start..chars.len())
                 .find(|&k| matches!(chars[k], '"' | '“' | '”'))
@@ -168,12 +203,104 @@ fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause
             }
             Clause::Format(v)
         }
+        Some("provision") => {
+            let id = value.trim().to_lowercase();
+            if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(Error::Query(format!(
+                    "'{value}' is not a provision id (ids look like export_rebate; see `provisio stats --provisions`)"
+                )));
+            }
+            Clause::Provision(id)
+        }
+        Some("issuer") => Clause::Issuer(value),
+        Some("docno") => Clause::Docno(normalize_docno(&value).unwrap_or(value)),
+        Some("region") => {
+            let regions = resolve_region_query(value.trim());
+            if regions.is_empty() {
+                return Err(Error::Query(format!(
+                    "unknown region '{value}' (use a province or prefecture-level city: 四川, 成都市, Sichuan)"
+                )));
+            }
+            // A province matches its cities too: their documents carry the province path.
+            let mut paths: Vec<String> = regions.iter().map(|r| r.path()).collect();
+            paths.sort();
+            paths.dedup();
+            Clause::Region(paths)
+        }
+        Some("type" | "doctype") => Clause::Doctype(value.trim().to_string()),
+        Some("year") => {
+            let (lo, hi) = date_bounds(value.trim())
+                .filter(|_| value.trim().len() == 4)
+                .ok_or_else(|| Error::Query(format!("'{value}' is not a year")))?;
+            Clause::Date(lo, hi)
+        }
+        Some("date") => {
+            let (lo, hi) = date_range(value.trim())?;
+            Clause::Date(lo, hi)
+        }
         Some(other) => {
             return Err(Error::Query(format!(
-                "unknown field '{other}:' (fields: title, path, lang, format)"
+                "unknown field '{other}:' (fields: title, path, lang, format, provision, issuer, docno, region, type, year, date)"
             )))
         }
     })
+}
+
+/// Inclusive `yyyymmdd` bounds of `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (also with `/` or `.`).
+fn date_bounds(s: &str) -> Option<(u64, u64)> {
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let num = |i: usize, len: std::ops::RangeInclusive<usize>| -> Option<u64> {
+        let p = parts.get(i)?;
+        (len.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let year = num(0, 4..=4)?;
+    match parts.len() {
+        1 => Some((year * 10_000 + 101, year * 10_000 + 1231)),
+        2 => {
+            let m = num(1, 1..=2).filter(|m| (1..=12).contains(m))?;
+            Some((year * 10_000 + m * 100 + 1, year * 10_000 + m * 100 + 31))
+        }
+        3 => {
+            let m = num(1, 1..=2).filter(|m| (1..=12).contains(m))?;
+            let d = num(2, 1..=2).filter(|d| (1..=31).contains(d))?;
+            let day = year * 10_000 + m * 100 + d;
+            Some((day, day))
+        }
+        _ => None,
+    }
+}
+
+/// `2023`, `2023-05`, `2023-05-12` or `[FROM TO TO]` with `*` for an open end.
+fn date_range(value: &str) -> Result<(u64, u64)> {
+    let bad = || {
+        Error::Query(format!(
+            "'{value}' is not a date or range (use 2023, 2023-05, 2023-05-12 or [2023-01-01 TO 2023-12-31])"
+        ))
+    };
+    if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        let mut it = inner.split_whitespace();
+        let (from, to_kw, to) = (it.next(), it.next(), it.next());
+        if it.next().is_some() || !to_kw.is_some_and(|k| k.eq_ignore_ascii_case("to")) {
+            return Err(bad());
+        }
+        let lo = match from.ok_or_else(bad)? {
+            "*" => 0,
+            v => date_bounds(v).ok_or_else(bad)?.0,
+        };
+        let hi = match to.ok_or_else(bad)? {
+            "*" => u64::MAX,
+            v => date_bounds(v).ok_or_else(bad)?.1,
+        };
+        if lo > hi {
+            return Err(Error::Query(format!(
+                "'{value}': the range ends before it starts"
+            )));
+        }
+        return Ok((lo, hi));
+    }
+    date_bounds(value).ok_or_else(bad)
 }
 
 /// Parse a query string.
@@ -228,6 +355,21 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
         return Err(Error::Query("empty query".into()));
     }
     Ok(q)
+}
+
+/// Parse a query and, when given a taxonomy, expand its English provision words (see
+/// [`ParsedQuery::expand`]). Search, facets, matrix and export all go through this, so they
+/// agree on what a query means.
+pub fn parse_with(
+    input: &str,
+    expand: Option<&Taxonomy>,
+) -> Result<(ParsedQuery, BTreeMap<String, Vec<String>>)> {
+    let mut q = parse(input)?;
+    let expanded = match expand {
+        Some(t) => q.expand(t),
+        None => BTreeMap::new(),
+    };
+    Ok((q, expanded))
 }
 
 /// Tokens of a text clause arranged as a phrase: bigrams, plus unigrams not covered by one,
@@ -311,6 +453,57 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
         Clause::All => Some(Box::new(AllQuery)),
         Clause::Lang(v) => Some(term_query(f.lang, v)),
         Clause::Format(v) => Some(term_query(f.format, v)),
+        Clause::Provision(id) => Some(term_query(f.provision, id)),
+        Clause::Doctype(t) => Some(term_query(f.doctype, t)),
+        Clause::Issuer(v) => {
+            Some(text_query(f.issuer_text, v, true).unwrap_or_else(|| Box::new(EmptyQuery)))
+        }
+        Clause::Docno(v) => {
+            Some(text_query(f.docno_text, v, true).unwrap_or_else(|| Box::new(EmptyQuery)))
+        }
+        Clause::Region(paths) => Some(Box::new(BooleanQuery::new(
+            paths
+                .iter()
+                .map(|p| (Occur::Should, term_query(f.region, p)))
+                .collect(),
+        ))),
+        Clause::Date(lo, hi) => Some(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_u64(f.day, *lo)),
+            Bound::Included(Term::from_field_u64(f.day, *hi)),
+        ))),
+        Clause::Expanded { words, terms } => {
+            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let all_words: Vec<(Occur, Box<dyn Query>)> = words
+                .iter()
+                .filter_map(|w| {
+                    clause_query(
+                        f,
+                        &Clause::Text {
+                            text: w.clone(),
+                            quoted: false,
+                            scope: Scope::Any,
+                        },
+                    )
+                })
+                .map(|q| (Occur::Must, q))
+                .collect();
+            if !all_words.is_empty() {
+                alts.push((Occur::Should, Box::new(BooleanQuery::new(all_words))));
+            }
+            for t in terms {
+                if let Some(q) = clause_query(
+                    f,
+                    &Clause::Text {
+                        text: t.clone(),
+                        quoted: true,
+                        scope: Scope::Any,
+                    },
+                ) {
+                    alts.push((Occur::Should, q));
+                }
+            }
+            Some(Box::new(BooleanQuery::new(alts)))
+        }
         Clause::Text {
             text,
             quoted,
@@ -372,9 +565,31 @@ impl ParsedQuery {
 
     /// What to highlight in passage text.
     pub fn highlight_patterns(&self) -> Vec<HighlightPattern> {
+        let expanded: Vec<Clause> = self
+            .required
+            .iter()
+            .flatten()
+            .filter_map(|c| match c {
+                Clause::Expanded { words, terms } => Some(
+                    words
+                        .iter()
+                        .map(|w| (w, false))
+                        .chain(terms.iter().map(|t| (t, true)))
+                        .map(|(t, quoted)| Clause::Text {
+                            text: t.clone(),
+                            quoted,
+                            scope: Scope::Any,
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         self.required
             .iter()
             .flatten()
+            .chain(expanded.iter())
             .filter_map(|c| match c {
                 Clause::Text {
                     text,
@@ -405,7 +620,65 @@ impl ParsedQuery {
             .required
             .iter()
             .flatten()
-            .any(|c| matches!(c, Clause::Text { .. }))
+            .any(|c| matches!(c, Clause::Text { .. } | Clause::Expanded { .. }))
+    }
+
+    /// Expand runs of plain English words that name a provision (`export license`) to the
+    /// provision's Chinese terms, so an English query reaches Chinese text. Returns what was
+    /// expanded, phrase → terms, for the response.
+    pub fn expand(&mut self, taxonomy: &Taxonomy) -> BTreeMap<String, Vec<String>> {
+        let mut report = BTreeMap::new();
+        let mut out: Vec<Vec<Clause>> = Vec::with_capacity(self.required.len());
+        let mut k = 0;
+        while k < self.required.len() {
+            // The longest run of single, unquoted, plain-word clauses starting at k.
+            let run_end = (k..self.required.len())
+                .find(|&j| plain_word(&self.required[j]).is_none())
+                .unwrap_or(self.required.len());
+            if run_end == k {
+                out.push(self.required[k].clone());
+                k += 1;
+                continue;
+            }
+            let words: Vec<&str> = (k..run_end)
+                .filter_map(|j| plain_word(&self.required[j]))
+                .collect();
+            let expansions = taxonomy.expand_english(&words);
+            let mut w = 0;
+            while w < words.len() {
+                match expansions.iter().find(|e| e.start == w && e.len > 0) {
+                    Some(e) => {
+                        let span: Vec<String> =
+                            words[w..w + e.len].iter().map(|s| s.to_string()).collect();
+                        report.insert(e.phrase.clone(), e.zh_terms.clone());
+                        out.push(vec![Clause::Expanded {
+                            words: span,
+                            terms: e.zh_terms.clone(),
+                        }]);
+                        w += e.len;
+                    }
+                    None => {
+                        out.push(self.required[k + w].clone());
+                        w += 1;
+                    }
+                }
+            }
+            k = run_end;
+        }
+        self.required = out;
+        report
+    }
+}
+
+/// The word of a clause that is one unquoted Latin word searched everywhere.
+fn plain_word(group: &[Clause]) -> Option<&str> {
+    match group {
+        [Clause::Text {
+            text,
+            quoted: false,
+            scope: Scope::Any,
+        }] if text.chars().all(|c| c.is_ascii_alphabetic() || c == '-') => Some(text),
+        _ => None,
     }
 }
 

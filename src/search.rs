@@ -2,11 +2,13 @@
 //! each), with exact counts and highlighted snippets.
 
 use crate::analysis::analyze;
+use crate::enrich::provisions::Taxonomy;
 use crate::error::Result;
-use crate::index::schema::{stored_text as text_of, stored_u64 as u64_of, Fields};
-use crate::query::{parse, HighlightPattern};
+use crate::index::schema::{stored_text as text_of, stored_texts, stored_u64 as u64_of, Fields};
+use crate::query::{parse_with, HighlightPattern};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Instant;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -24,6 +26,10 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub passages_per_doc: usize,
+    /// Expand English provision words to Chinese terms (see [`crate::query::ParsedQuery::expand`]).
+    pub expand: bool,
+    /// The taxonomy to expand with; the builtin one when `None`.
+    pub taxonomy: Option<Arc<Taxonomy>>,
 }
 
 impl SearchRequest {
@@ -33,6 +39,8 @@ impl SearchRequest {
             limit: 10,
             offset: 0,
             passages_per_doc: 3,
+            expand: true,
+            taxonomy: None,
         }
     }
 }
@@ -42,6 +50,11 @@ impl SearchRequest {
 pub struct PassageHit {
     pub page: u64,
     pub label: String,
+    /// Position of the passage in its document (the anchor `#p-N` on the document page).
+    pub ordinal: u64,
+    /// Ids of the provisions the passage is tagged with.
+    #[serde(default)]
+    pub provisions: Vec<String>,
     pub text: String,
     /// HTML-escaped snippet with matches in `<mark>…</mark>`.
     pub highlight: String,
@@ -58,6 +71,21 @@ pub struct DocumentHit {
     pub language: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// 发文字号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docno: Option<String>,
+    /// 发文机关.
+    #[serde(default)]
+    pub issuers: Vec<String>,
+    /// 文种.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctype: Option<String>,
+    /// Region facet paths (`/四川省`, `/四川省/成都市`).
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// blake3 of the file, to re-verify a citation.
+    #[serde(default)]
+    pub hash: String,
     pub score: f32,
     /// Passages of this document that match.
     pub matching_passages: u64,
@@ -71,6 +99,9 @@ pub struct SearchResponse {
     pub total_documents: usize,
     pub total_passages: u64,
     pub took_ms: f64,
+    /// English phrases of the query expanded to Chinese provision terms.
+    #[serde(default)]
+    pub expanded: BTreeMap<String, Vec<String>>,
     pub documents: Vec<DocumentHit>,
 }
 
@@ -168,7 +199,8 @@ impl SegmentCollector for GroupSegmentCollector {
 /// Run a search.
 pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<SearchResponse> {
     let started = Instant::now();
-    let parsed = parse(&req.query)?;
+    let taxonomy = req.taxonomy.as_deref().unwrap_or(Taxonomy::builtin());
+    let (parsed, expanded) = parse_with(&req.query, req.expand.then_some(taxonomy))?;
     let query = parsed.to_query(fields)?;
     let keep = req.passages_per_doc.max(1);
     let groups = searcher.search(query.as_ref(), &GroupCollector { keep })?;
@@ -195,6 +227,8 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
             let doc: TantivyDocument = searcher.doc(addr)?;
             if hit.is_none() {
                 let date = text_of(&doc, fields.date);
+                let docno = text_of(&doc, fields.docno);
+                let doctype = text_of(&doc, fields.doctype);
                 hit = Some(DocumentHit {
                     id: text_of(&doc, fields.doc_id),
                     path: text_of(&doc, fields.path),
@@ -202,6 +236,11 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
                     format: text_of(&doc, fields.format),
                     language: text_of(&doc, fields.lang),
                     date: (!date.is_empty()).then_some(date),
+                    docno: (!docno.is_empty()).then_some(docno),
+                    issuers: stored_texts(&doc, fields.issuer),
+                    doctype: (!doctype.is_empty()).then_some(doctype),
+                    regions: stored_texts(&doc, fields.region),
+                    hash: text_of(&doc, fields.hash),
                     score: group.best,
                     matching_passages: group.count,
                     passages: Vec::new(),
@@ -212,6 +251,8 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
             passages.push(PassageHit {
                 page: u64_of(&doc, fields.page),
                 label: text_of(&doc, fields.label),
+                ordinal: u64_of(&doc, fields.ordinal),
+                provisions: stored_texts(&doc, fields.provision),
                 text,
                 highlight,
                 score,
@@ -227,6 +268,7 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
         total_documents,
         total_passages,
         took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        expanded,
         documents,
     })
 }

@@ -19,6 +19,11 @@ pub struct IndexArgs {
     /// Extraction threads (default: number of cores).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Re-tag every passage with the taxonomy (happens by itself when the taxonomy changed).
+    #[arg(long)]
+    pub retag: bool,
+    #[command(flatten)]
+    pub provisions: super::ProvisionsArg,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -27,6 +32,11 @@ pub struct IndexArgs {
 pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut opts = IndexOptions::new(&a.corpus, &a.index.index);
     opts.full = a.full;
+    opts.retag = a.retag;
+    opts.taxonomy = match a.provisions.load() {
+        Ok(t) => t,
+        Err(e) => return super::fail(e),
+    };
     if let Some(j) = a.jobs {
         if j == 0 {
             return super::fail(provisio::Error::Usage("--jobs must be at least 1".into()));
@@ -45,13 +55,14 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
             eprintln!("failed: {}: {}", f.path, f.reason);
         }
         out!(
-            "indexed {} documents, {} passages: {} added, {} updated, {} removed, {} unchanged, {} unsupported, {} failed in {:.2} s",
+            "indexed {} documents, {} passages: {} added, {} updated, {} removed, {} unchanged, {} re-tagged, {} unsupported, {} failed in {:.2} s",
             summary.documents,
             summary.passages,
             summary.added,
             summary.updated,
             summary.removed,
             summary.unchanged,
+            summary.retagged,
             summary.unsupported,
             summary.failed.len(),
             summary.seconds

@@ -11,12 +11,15 @@ macro_rules! out {
     }};
 }
 
+mod export;
 mod index;
+mod matrix;
 mod search;
 mod serve;
 mod stats;
 
 use clap::{Parser, Subcommand};
+use provisio::enrich::provisions::Taxonomy;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,6 +51,10 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// Serve the web front end and JSON API (indexes the corpus first unless --no-index).
     Serve(serve::ServeArgs),
+    /// Count documents per region (or issuer, year, type) × provision.
+    Matrix(matrix::MatrixArgs),
+    /// Write every matching passage with its citation as CSV or JSON Lines.
+    Export(export::ExportArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -56,7 +63,36 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(a) => search::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Matrix(a) => matrix::run(a),
+        Command::Export(a) => export::run(a),
     }
+}
+
+/// The taxonomy option of `index` and `serve`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProvisionsArg {
+    /// Provision taxonomy (TOML, see provisions.toml); default: the built-in one. Changing it
+    /// re-tags every passage without re-reading files.
+    #[arg(long, env = "PROVISIO_PROVISIONS")]
+    pub provisions: Option<PathBuf>,
+}
+
+impl ProvisionsArg {
+    /// Load the taxonomy the user chose.
+    pub fn load(&self) -> provisio::Result<std::sync::Arc<Taxonomy>> {
+        let Some(path) = &self.provisions else {
+            return Ok(std::sync::Arc::new(Taxonomy::builtin().clone()));
+        };
+        let src = std::fs::read_to_string(path).map_err(|e| provisio::Error::io(path, e))?;
+        Taxonomy::from_toml_str(&src)
+            .map(std::sync::Arc::new)
+            .map_err(|e| provisio::Error::Usage(format!("{}: {e}", path.display())))
+    }
+}
+
+/// The taxonomy an existing index was tagged with.
+pub fn index_taxonomy(index: &IndexDir) -> std::sync::Arc<Taxonomy> {
+    std::sync::Arc::new(provisio::index::load_taxonomy(&index.index))
 }
 
 /// Map a library error: user errors and fatal errors both exit 2, with the message.

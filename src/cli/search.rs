@@ -19,6 +19,9 @@ pub struct SearchArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Do not expand English provision words (`export license`) to Chinese terms.
+    #[arg(long)]
+    pub no_expand: bool,
     /// The query (see README: words, "phrases", -exclude, OR, title:, path:, lang:, format:).
     #[arg(required = true, num_args = 1..)]
     pub query: Vec<String>,
@@ -46,6 +49,8 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
     let mut req = SearchRequest::new(a.query.join(" "));
     req.limit = a.limit;
     req.offset = a.offset;
+    req.expand = !a.no_expand;
+    req.taxonomy = Some(super::index_taxonomy(&a.index));
     let resp = match provisio::search(&searcher, &fields, &req) {
         Ok(r) => r,
         Err(e) => return super::fail(e),
@@ -67,6 +72,12 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
         resp.total_passages,
         resp.took_ms
     );
+    for (phrase, terms) in &resp.expanded {
+        out!(
+            "{dim}expanded \"{phrase}\" → {} (--no-expand to turn off){reset}",
+            terms.join(", ")
+        );
+    }
     for (i, d) in resp.documents.iter().enumerate() {
         out!();
         out!(
@@ -85,6 +96,15 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_default(),
             reset
         );
+        let official: Vec<&str> = d
+            .docno
+            .iter()
+            .map(String::as_str)
+            .chain(d.issuers.iter().map(String::as_str))
+            .collect();
+        if !official.is_empty() {
+            out!("   {dim}{}{reset}", official.join(" · "));
+        }
         for p in &d.passages {
             let snippet = unescape(
                 &p.highlight
@@ -92,7 +112,18 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
                     .replace("</mark>", close),
             )
             .replace('\n', " ");
-            out!("   {dim}p.{} {}{}  {}", p.page, p.label, reset, snippet);
+            let tags = if p.provisions.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", p.provisions.join(", "))
+            };
+            out!(
+                "   {dim}p.{} {}{tags}{}  {}",
+                p.page,
+                p.label,
+                reset,
+                snippet
+            );
         }
         if d.matching_passages > d.passages.len() as u64 {
             out!(

@@ -25,6 +25,8 @@ pub struct ServeArgs {
     /// login form's cookie).
     #[arg(long, env = "PROVISIO_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub provisions: super::ProvisionsArg,
 }
 
 pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -38,7 +40,11 @@ pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
         )));
     }
     if !a.no_index {
-        let opts = IndexOptions::new(&a.corpus, &a.index.index);
+        let mut opts = IndexOptions::new(&a.corpus, &a.index.index);
+        opts.taxonomy = match a.provisions.load() {
+            Ok(t) => t,
+            Err(e) => return super::fail(e),
+        };
         match provisio::run_index(&opts) {
             Ok(s) => eprintln!(
                 "indexed {} documents, {} passages: {} added, {} updated, {} removed, {} failed in {:.2} s",

@@ -1,7 +1,99 @@
-//! Document-level enrichment: language and a title when the format gave none. (Official
-//! document metadata, regions and provisions come in a later step.)
+//! Document-level enrichment: language, title, official-document metadata (发文字号, 发文机关,
+//! 成文日期, 文种), regions, and (per passage) provisions.
 
-use crate::analysis::is_cjk;
+pub mod metadata;
+pub mod provisions;
+pub mod region;
+
+use crate::analysis::{fold_str, is_cjk};
+use region::Region;
+
+/// What enrichment learned about one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocFacts {
+    pub title: Option<String>,
+    pub docno: Option<String>,
+    pub issuers: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub doctype: Option<String>,
+    /// Facet paths with ancestors, most specific region last per branch:
+    /// `/四川省`, `/四川省/成都市`.
+    pub regions: Vec<String>,
+}
+
+/// How many places a text without an issuer may be "about".
+const MAX_TEXT_REGIONS: usize = 3;
+
+/// Metadata of a document from its pages (and the title/date its format declared).
+pub fn document_facts(
+    pages: &[String],
+    title_hint: Option<&str>,
+    date_hint: Option<&str>,
+    lang: &str,
+) -> DocFacts {
+    // Official metadata sits in the head and the signature block; cap the work on huge files.
+    let mut text = String::new();
+    for p in pages {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(p);
+    }
+    let folded = fold_str(&text);
+    let meta = metadata::extract_meta(&folded, title_hint, date_hint, lang);
+    let mut regions: Vec<Region> = meta
+        .issuers
+        .iter()
+        .flat_map(|i| region::regions_of_issuer(i))
+        .collect();
+    if regions.is_empty() {
+        if let Some(t) = &meta.title {
+            regions = region::regions_in_text(t)
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect();
+        }
+    }
+    if regions.is_empty() && meta.issuers.is_empty() {
+        // News and other texts without an issuer: the places the text is mostly about.
+        let found = region::regions_in_text(&folded);
+        let top = found.first().map_or(0, |(_, n)| *n);
+        regions = found
+            .into_iter()
+            .filter(|(_, n)| *n * 3 >= top && *n >= 2)
+            .take(MAX_TEXT_REGIONS)
+            .map(|(r, _)| r)
+            .collect();
+    }
+    DocFacts {
+        title: meta.title,
+        docno: meta.docno,
+        issuers: meta.issuers,
+        date: meta.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        doctype: meta.doctype,
+        regions: region_paths(&regions),
+    }
+}
+
+/// Facet paths for regions, each with its province ancestor, deduplicated and sorted.
+pub fn region_paths(regions: &[Region]) -> Vec<String> {
+    let mut out: Vec<String> = regions
+        .iter()
+        .flat_map(|r| {
+            let province = Region {
+                province: r.province,
+                city: None,
+            }
+            .path();
+            [Some(province), r.city.is_some().then(|| r.path())]
+        })
+        .flatten()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
 
 /// Guess the main language of `text`: `zh`, `ja`, `ko`, `en`, or `und`.
 pub fn detect_language(text: &str) -> &'static str {

@@ -44,6 +44,9 @@ pub struct Manifest {
     /// RFC 3339 time of the last completed run.
     #[serde(default)]
     pub last_indexed: Option<String>,
+    /// blake3 of the provision taxonomy the passages are tagged with.
+    #[serde(default)]
+    pub taxonomy_hash: Option<String>,
     /// Keyed by corpus-relative path.
     pub files: BTreeMap<String, FileEntry>,
 }

@@ -12,7 +12,11 @@ use std::path::Path;
 use tantivy::Index;
 
 pub use manifest::{FileEntry, FileStatus, Manifest};
-pub use writer::{run_index, Failure, IndexOptions, IndexSummary};
+pub use writer::{doc_id_for, run_index, Failure, IndexOptions, IndexSummary};
+
+/// The taxonomy an index was tagged with, kept beside it so readers expand and label with the
+/// same provisions.
+pub const TAXONOMY_FILE: &str = "provisio-provisions.toml";
 
 const LOCK_FILE: &str = "provisio.lock";
 
@@ -20,6 +24,7 @@ const LOCK_FILE: &str = "provisio.lock";
 fn is_ours(name: &str) -> bool {
     name == LOCK_FILE
         || name.starts_with(manifest::MANIFEST_FILE)
+        || name.starts_with(TAXONOMY_FILE)
         || name == ".gitkeep"
         || name == "meta.json"
         || name == ".managed.json"
@@ -151,4 +156,14 @@ pub fn disk_size(index_dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// The taxonomy an index was built with (the builtin one when the index has none or it no
+/// longer parses).
+pub fn load_taxonomy(index_dir: &Path) -> crate::enrich::provisions::Taxonomy {
+    use crate::enrich::provisions::Taxonomy;
+    std::fs::read_to_string(index_dir.join(TAXONOMY_FILE))
+        .ok()
+        .and_then(|src| Taxonomy::from_toml_str(&src).ok())
+        .unwrap_or_else(|| Taxonomy::builtin().clone())
 }

@@ -2,16 +2,20 @@
 //! `IndexWriter`, commit atomically with the manifest generation as payload.
 
 use super::manifest::{FileEntry, FileStatus, Manifest};
-use super::schema::{Fields, SCHEMA_VERSION};
+use super::schema::{Fields, PassageRecord, SCHEMA_VERSION};
+use crate::analysis::fold_str;
 use crate::crawl::{crawl, Candidate};
-use crate::enrich::{detect_language, title_from_text};
+use crate::enrich::provisions::Taxonomy;
+use crate::enrich::{detect_language, document_facts, title_from_text, DocFacts};
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractError, Format};
 use crate::segment::{segment, Passage};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
@@ -36,6 +40,10 @@ pub struct IndexOptions {
     pub progress: bool,
     pub max_file_size: u64,
     pub extract_timeout: Duration,
+    /// The provisions passages are tagged with.
+    pub taxonomy: Arc<Taxonomy>,
+    /// Re-tag every passage even when the taxonomy did not change.
+    pub retag: bool,
 }
 
 impl IndexOptions {
@@ -48,6 +56,8 @@ impl IndexOptions {
             progress: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             extract_timeout: DEFAULT_EXTRACT_TIMEOUT,
+            taxonomy: Arc::new(Taxonomy::builtin().clone()),
+            retag: false,
         }
     }
 }
@@ -68,6 +78,8 @@ pub struct IndexSummary {
     pub unchanged: usize,
     pub unsupported: usize,
     pub failed: Vec<Failure>,
+    /// Documents whose passages were re-tagged (taxonomy changed) without re-extraction.
+    pub retagged: usize,
     pub documents: usize,
     pub passages: u64,
     pub seconds: f64,
@@ -88,10 +100,22 @@ struct DocRecord {
     title: String,
     format: Format,
     lang: &'static str,
+    facts: DocFacts,
     date: Option<String>,
     encoding: Option<String>,
     pages: usize,
     passages: Vec<Passage>,
+    /// Provision ids per passage.
+    provisions: Vec<Vec<String>>,
+}
+
+/// Provision ids of one passage's text.
+fn tag(taxonomy: &Taxonomy, text: &str) -> Vec<String> {
+    taxonomy
+        .tag(&fold_str(text))
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 enum Outcome {
@@ -197,8 +221,11 @@ fn process(c: Candidate, prev: Option<&FileEntry>, opts: &IndexOptions) -> Proce
     }
     let sample: String = passages.iter().take(50).map(|p| p.text.as_str()).collect();
     let lang = detect_language(&sample);
-    let title = doc
+    let facts = document_facts(&doc.pages, doc.title.as_deref(), doc.date.as_deref(), lang);
+    let title = facts
         .title
+        .clone()
+        .or(doc.title)
         .filter(|t| !t.trim().is_empty())
         .or_else(|| {
             let first_page = doc.pages.iter().find(|p| !p.trim().is_empty())?;
@@ -206,11 +233,17 @@ fn process(c: Candidate, prev: Option<&FileEntry>, opts: &IndexOptions) -> Proce
             title_from_text(&head)
         })
         .unwrap_or_else(|| c.rel_path.rsplit('/').next().unwrap_or("").to_string());
+    let provisions = passages
+        .iter()
+        .map(|p| tag(&opts.taxonomy, &p.text))
+        .collect();
     let record = DocRecord {
         title,
         format,
         lang,
-        date: doc.date,
+        date: facts.date.clone().or(doc.date),
+        facts,
+        provisions,
         encoding: doc.encoding,
         pages: doc.pages.len(),
         passages,
@@ -229,32 +262,76 @@ fn add_passages(
     hash: &str,
     rec: &DocRecord,
 ) -> Result<()> {
-    let (doc_id, doc_key) = doc_id_for(&c.rel_path);
+    let (doc_id, _) = doc_id_for(&c.rel_path);
     for (i, p) in rec.passages.iter().enumerate() {
-        let mut d = TantivyDocument::default();
-        d.add_text(f.doc_id, &doc_id);
-        d.add_u64(f.doc_key, doc_key);
-        d.add_text(f.path, &c.rel_path);
-        d.add_text(f.path_text, &c.rel_path);
-        d.add_text(f.title, &rec.title);
-        d.add_text(f.format, rec.format.as_str());
-        d.add_text(f.lang, rec.lang);
-        if let Some(date) = &rec.date {
-            d.add_text(f.date, date);
-        }
-        d.add_u64(f.size, c.size);
-        d.add_i64(f.mtime, (c.mtime_ns / 1_000_000_000) as i64);
-        d.add_text(f.hash, hash);
-        if let Some(enc) = &rec.encoding {
-            d.add_text(f.encoding, enc);
-        }
-        d.add_u64(f.pages, rec.pages as u64);
-        d.add_u64(f.page, u64::from(p.page));
-        d.add_text(f.label, &p.label);
-        d.add_u64(f.ordinal, i as u64);
-        d.add_text(f.text, &p.text);
-        writer.add_document(d)?;
+        let record = PassageRecord {
+            doc_id: doc_id.clone(),
+            path: c.rel_path.clone(),
+            title: rec.title.clone(),
+            format: rec.format.as_str().to_string(),
+            lang: rec.lang.to_string(),
+            date: rec.date.clone(),
+            size: c.size,
+            mtime: (c.mtime_ns / 1_000_000_000) as i64,
+            hash: hash.to_string(),
+            encoding: rec.encoding.clone(),
+            pages: rec.pages as u64,
+            page: u64::from(p.page),
+            label: p.label.clone(),
+            ordinal: i as u64,
+            text: p.text.clone(),
+            docno: rec.facts.docno.clone(),
+            issuers: rec.facts.issuers.clone(),
+            doctype: rec.facts.doctype.clone(),
+            regions: rec.facts.regions.clone(),
+            provisions: rec.provisions.get(i).cloned().unwrap_or_default(),
+        };
+        writer.add_document(record.to_document(f))?;
     }
+    Ok(())
+}
+
+/// Re-tag the stored passages of `doc_ids` with `taxonomy`: each passage is read back from the
+/// index and written again with new provision ids; no file is read.
+fn retag(
+    index: &Index,
+    writer: &IndexWriter,
+    f: &Fields,
+    taxonomy: &Taxonomy,
+    doc_ids: &HashSet<String>,
+) -> Result<()> {
+    if doc_ids.is_empty() {
+        return Ok(());
+    }
+    // The snapshot is taken before the deletes below, so it still holds every old passage.
+    let searcher = index.reader()?.searcher();
+    for id in doc_ids {
+        writer.delete_term(Term::from_field_text(f.doc_id, id));
+    }
+    for segment in searcher.segment_readers() {
+        let store = segment
+            .get_store_reader(64)
+            .map_err(tantivy::TantivyError::from)?;
+        for doc in segment.doc_ids_alive() {
+            let stored: TantivyDocument = store.get(doc)?;
+            let doc_id = super::schema::stored_text(&stored, f.doc_id);
+            if !doc_ids.contains(&doc_id) {
+                continue;
+            }
+            let mut record = PassageRecord::from_document(&stored, f);
+            record.provisions = tag(taxonomy, &record.text);
+            writer.add_document(record.to_document(f))?;
+        }
+    }
+    Ok(())
+}
+
+/// Keep a copy of the taxonomy beside the index, so readers use the one it was tagged with.
+fn save_taxonomy(index_dir: &Path, taxonomy: &Taxonomy) -> Result<()> {
+    let path = index_dir.join(super::TAXONOMY_FILE);
+    let tmp = index_dir.join(format!("{}.tmp", super::TAXONOMY_FILE));
+    std::fs::write(&tmp, taxonomy.source()).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
     Ok(())
 }
 
@@ -292,6 +369,9 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     let (index, fields, created) = super::open_or_create(&opts.index_dir)?;
     let mut manifest = load_consistent_manifest(&index, &opts.index_dir, created);
     let full = opts.full || manifest.files.is_empty();
+    let taxonomy_hash = opts.taxonomy.hash();
+    let retag_all =
+        !full && (opts.retag || manifest.taxonomy_hash.as_deref() != Some(taxonomy_hash.as_str()));
 
     let (candidates, problems) =
         crawl(&opts.corpus, Some(&opts.index_dir)).map_err(|e| Error::io(&opts.corpus, e))?;
@@ -335,6 +415,20 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             _ => todo.push(c),
         }
     }
+
+    // A changed taxonomy: re-tag what is not going to be re-extracted anyway.
+    if retag_all {
+        let again: HashSet<&str> = todo.iter().map(|c| c.rel_path.as_str()).collect();
+        let ids: HashSet<String> = manifest
+            .files
+            .iter()
+            .filter(|(p, e)| e.status == FileStatus::Indexed && !again.contains(p.as_str()))
+            .map(|(_, e)| e.doc_id.clone())
+            .collect();
+        retag(&index, &writer, &fields, &opts.taxonomy, &ids)?;
+        summary.retagged = ids.len();
+    }
+    manifest.taxonomy_hash = Some(taxonomy_hash);
 
     let bar = if opts.progress && !todo.is_empty() {
         let bar = ProgressBar::new(todo.len() as u64);
@@ -457,7 +551,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
         });
     }
     manifest.last_indexed = Some(now_rfc3339());
-    let changed = full || summary.removed > 0 || dirty_files > 0;
+    let changed = full || summary.removed > 0 || dirty_files > 0 || summary.retagged > 0;
     if changed {
         commit(&mut writer, &mut manifest, &opts.index_dir)?;
     } else {
@@ -467,6 +561,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             .map_err(|e| Error::io(&opts.index_dir, e))?;
     }
     writer.wait_merging_threads()?;
+    save_taxonomy(&opts.index_dir, &opts.taxonomy)?;
 
     summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
     let indexed = manifest

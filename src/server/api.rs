@@ -35,6 +35,8 @@ pub struct SearchParams {
     offset: Option<usize>,
     lang: Option<String>,
     format: Option<String>,
+    /// `false` turns off English→Chinese provision expansion.
+    expand: Option<bool>,
 }
 
 /// `GET /api/search`: the same response as `provisio search --json`.
@@ -43,7 +45,8 @@ pub async fn search(
     uri: Uri,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let p: SearchParams = params(&uri)?;
-    let input = SearchInput::validate(p.q, p.lang, p.format, p.limit, p.offset)?;
+    let mut input = SearchInput::validate(p.q, p.lang, p.format, p.limit, p.offset)?;
+    input.expand = p.expand.unwrap_or(true);
     let resp = state.blocking(move |s| Ok(input.run(s)?)).await?;
     Ok(Json(resp))
 }

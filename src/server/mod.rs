@@ -7,9 +7,11 @@ mod docpage;
 pub mod error;
 mod files;
 mod html;
+mod matrix;
 mod openapi;
 mod pages;
 
+use crate::enrich::provisions::Taxonomy;
 use crate::error::{Error, Result};
 use crate::index::{open_read, schema::Fields};
 use crate::search::{SearchRequest, SearchResponse, MAX_LIMIT};
@@ -62,7 +64,27 @@ pub(crate) struct Shared {
     /// Canonicalized: originals are served only from below it.
     pub corpus_root: PathBuf,
     pub token: Option<auth::Token>,
+    /// The index's taxonomy, reloaded when its file changes (a re-tag by `provisio index`).
+    taxonomy: std::sync::RwLock<(Option<std::time::SystemTime>, Arc<Taxonomy>)>,
     _index: Index,
+}
+
+impl Shared {
+    /// The taxonomy the index was tagged with.
+    pub fn taxonomy(&self) -> Arc<Taxonomy> {
+        let file = self.index_dir.join(crate::index::TAXONOMY_FILE);
+        let mtime = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+        if let Ok(cached) = self.taxonomy.read() {
+            if cached.0 == mtime {
+                return cached.1.clone();
+            }
+        }
+        let fresh = Arc::new(crate::index::load_taxonomy(&self.index_dir));
+        if let Ok(mut cached) = self.taxonomy.write() {
+            *cached = (mtime, fresh.clone());
+        }
+        fresh
+    }
 }
 
 impl AppState {
@@ -89,6 +111,10 @@ impl AppState {
                 index_dir: opts.index_dir.clone(),
                 corpus_root,
                 token,
+                taxonomy: std::sync::RwLock::new((
+                    None,
+                    Arc::new(crate::index::load_taxonomy(&opts.index_dir)),
+                )),
                 _index: index,
             }),
         })
@@ -127,6 +153,8 @@ pub(crate) struct SearchInput {
     pub format: Option<String>,
     pub limit: usize,
     pub offset: usize,
+    /// Expand English provision words to Chinese terms.
+    pub expand: bool,
 }
 
 impl SearchInput {
@@ -185,6 +213,7 @@ impl SearchInput {
             format,
             limit,
             offset: offset.unwrap_or(0),
+            expand: true,
         })
     }
 
@@ -202,11 +231,28 @@ impl SearchInput {
         q
     }
 
+    /// The parsed query with the chosen filters, expanded like the search itself.
+    pub fn parsed(
+        &self,
+        shared: &Shared,
+        lang: bool,
+        format: bool,
+    ) -> std::result::Result<crate::query::ParsedQuery, ApiError> {
+        let taxonomy = shared.taxonomy();
+        let (q, _) = crate::query::parse_with(
+            &self.effective_query(lang, format),
+            self.expand.then_some(taxonomy.as_ref()),
+        )?;
+        Ok(q)
+    }
+
     /// Run the search (blocking).
     pub fn run(&self, shared: &Shared) -> Result<SearchResponse> {
         let mut req = SearchRequest::new(self.effective_query(true, true));
         req.limit = self.limit;
         req.offset = self.offset;
+        req.expand = self.expand;
+        req.taxonomy = Some(shared.taxonomy());
         let mut resp = crate::search(&shared.reader.searcher(), &shared.fields, &req)?;
         resp.query = self.q.clone();
         Ok(resp)
@@ -244,6 +290,9 @@ fn routes() -> Vec<Route> {
         r("/api/search", &["GET"], get(api::search)),
         r("/api/doc/{id}", &["GET"], get(api::doc)),
         r("/api/stats", &["GET"], get(api::stats)),
+        r("/matrix", &["GET"], get(matrix::matrix_page)),
+        r("/api/matrix", &["GET"], get(matrix::api_matrix)),
+        r("/api/export", &["GET"], get(matrix::api_export)),
         r("/api/openapi.json", &["GET"], get(api::openapi)),
     ]
 }

@@ -55,7 +55,7 @@ fn q_param(required: bool) -> Value {
         "query",
         required,
         json!({"type": "string", "maxLength": 2000}),
-        "Query in provisio's syntax: words, \"phrases\", -exclude, OR, title:, path:, lang:, format:, *",
+        "Query in provisio's syntax: words, \"phrases\", -exclude, OR, title:, path:, lang:, format:, provision:, issuer:, docno:, region:, type:, year:, date:, *",
     )
 }
 
@@ -78,6 +78,20 @@ fn filter_params() -> Vec<Value> {
     ]
 }
 
+fn expand_param() -> Value {
+    param(
+        "expand",
+        "query",
+        false,
+        json!({"type": "boolean", "default": true}),
+        "Expand English words naming a provision (export license) to its Chinese terms; the response lists what was expanded",
+    )
+}
+
+fn facet_counts() -> Value {
+    json!({"type": "array", "items": {"$ref": "#/components/schemas/FacetCount"}})
+}
+
 fn schemas() -> Value {
     json!({
         "Error": {
@@ -91,10 +105,12 @@ fn schemas() -> Value {
             }}
         },
         "PassageHit": {
-            "type": "object", "required": ["page", "label", "text", "highlight", "score"],
+            "type": "object", "required": ["page", "label", "ordinal", "provisions", "text", "highlight", "score"],
             "properties": {
                 "page": {"type": "integer", "minimum": 0},
                 "label": {"type": "string", "description": "Citation label: 第三条, 一、（二）, ¶4 …"},
+                "ordinal": {"type": "integer", "minimum": 0, "description": "Position in the document; the HTML view anchors it as #p-{ordinal}"},
+                "provisions": {"type": "array", "items": {"type": "string"}, "description": "Ids of the provisions the passage is tagged with"},
                 "text": {"type": "string"},
                 "highlight": {"type": "string", "description": "HTML-escaped snippet, matches in <mark>"},
                 "score": {"type": "number"}
@@ -102,14 +118,19 @@ fn schemas() -> Value {
         },
         "DocumentHit": {
             "type": "object",
-            "required": ["id", "path", "title", "format", "language", "score", "matching_passages", "passages"],
+            "required": ["id", "path", "title", "format", "language", "issuers", "regions", "hash", "score", "matching_passages", "passages"],
             "properties": {
                 "id": {"type": "string"},
                 "path": {"type": "string"},
                 "title": {"type": "string"},
                 "format": {"type": "string"},
                 "language": {"type": "string"},
-                "date": {"type": "string"},
+                "date": {"type": "string", "description": "成文日期 (or a news report's date), YYYY-MM-DD when known"},
+                "docno": {"type": "string", "description": "发文字号, brackets normalised: 川商发〔2023〕12号"},
+                "issuers": {"type": "array", "items": {"type": "string"}, "description": "发文机关"},
+                "doctype": {"type": "string", "description": "文种: 通知, 意见, 办法 …"},
+                "regions": {"type": "array", "items": {"type": "string"}, "description": "Region paths with ancestors: /四川省, /四川省/成都市"},
+                "hash": {"type": "string", "description": "blake3 of the file"},
                 "score": {"type": "number"},
                 "matching_passages": {"type": "integer", "minimum": 0},
                 "passages": {"type": "array", "items": {"$ref": "#/components/schemas/PassageHit"}}
@@ -123,7 +144,49 @@ fn schemas() -> Value {
                 "total_documents": {"type": "integer", "minimum": 0},
                 "total_passages": {"type": "integer", "minimum": 0},
                 "took_ms": {"type": "number"},
+                "expanded": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}, "description": "English phrase of the query → the Chinese provision terms it was expanded to"},
                 "documents": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentHit"}}
+            }
+        },
+        "FacetCount": {
+            "type": "object", "required": ["value", "documents"],
+            "properties": {"value": {"type": "string"}, "documents": {"type": "integer", "minimum": 0}}
+        },
+        "Facets": {
+            "type": "object",
+            "required": ["language", "format", "provision", "region", "issuer", "doctype", "year"],
+            "properties": {
+                "language": facet_counts(), "format": facet_counts(), "provision": facet_counts(),
+                "region": facet_counts(), "issuer": facet_counts(), "doctype": facet_counts(), "year": facet_counts()
+            }
+        },
+        "MatrixColumn": {
+            "type": "object", "required": ["id", "label_en", "label_zh", "documents", "filter"],
+            "properties": {
+                "id": {"type": "string"}, "label_en": {"type": "string"}, "label_zh": {"type": "string"},
+                "documents": {"type": "integer", "minimum": 0},
+                "filter": {"type": "string", "description": "Query clause selecting this column (provision:…)"}
+            }
+        },
+        "MatrixRow": {
+            "type": "object", "required": ["value", "documents", "cells", "filter"],
+            "properties": {
+                "value": {"type": "string"},
+                "documents": {"type": "integer", "minimum": 0, "description": "Matching documents with this value"},
+                "cells": {"type": "array", "items": {"type": "integer", "minimum": 0}, "description": "Documents per column, in column order"},
+                "filter": {"type": "string", "description": "Query clause selecting this row (region:…, issuer:…, year:…, type:…)"}
+            }
+        },
+        "Matrix": {
+            "type": "object", "required": ["query", "rows_by", "columns", "rows", "total_documents", "without_row_value"],
+            "properties": {
+                "query": {"type": "string"},
+                "rows_by": {"type": "string", "enum": ["region", "issuer", "year", "doctype"]},
+                "columns": {"type": "array", "items": {"$ref": "#/components/schemas/MatrixColumn"}},
+                "rows": {"type": "array", "items": {"$ref": "#/components/schemas/MatrixRow"}},
+                "total_documents": {"type": "integer", "minimum": 0},
+                "without_row_value": {"type": "integer", "minimum": 0},
+                "expanded": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
             }
         },
         "Passage": {
@@ -209,6 +272,7 @@ pub fn openapi_spec() -> Value {
             ),
         ],
         filter_params(),
+        vec![expand_param()],
     ]
     .concat();
     let page_params: Vec<Value> = [
@@ -306,6 +370,24 @@ pub fn openapi_spec() -> Value {
             "/api/stats": {"get": {
                 "summary": "What the index holds (the schema of `provisio stats --json`)",
                 "responses": merge(json_ok("Stats", "Statistics"), error_responses(&[unauthorized]))
+            }},
+            "/matrix": {"get": {
+                "summary": "Provision matrix (HTML): documents per region, issuer, year or type × provision; each cell links to its search",
+                "parameters": [q_param(false), param("rows", "query", false, json!({"type": "string", "enum": ["region", "issuer", "year", "type"], "default": "region"}), "What the rows are"), expand_param(), param("all", "query", false, json!({"type": "boolean", "default": false}), "Also show provisions no document has")],
+                "responses": merge(html_ok("The table"), json!({"400": {"description": "Malformed query or parameter", "content": {"text/html": {"schema": {"type": "string"}}}}}))
+            }},
+            "/api/matrix": {"get": {
+                "summary": "Provision matrix: counts of documents (not passages) per row value × provision, for all documents or those matching q (the schema of `provisio matrix --json`)",
+                "parameters": [q_param(false), param("rows", "query", false, json!({"type": "string", "enum": ["region", "issuer", "year", "type"], "default": "region"}), "What the rows are"), expand_param()],
+                "responses": merge(json_ok("Matrix", "The matrix"), error_responses(&[("400", "Malformed query or parameter"), unauthorized]))
+            }},
+            "/api/export": {"get": {
+                "summary": "Evidence export: one row per matching passage with title, issuer, docno, date, region, path, page, label, text, provisions and the file's blake3; streamed",
+                "parameters": [q_param(true), param("format", "query", false, json!({"type": "string", "enum": ["csv", "jsonl"], "default": "csv"}), "csv (UTF-8 with BOM) or jsonl"), expand_param()],
+                "responses": merge(json!({"200": {"description": "The passages", "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/x-ndjson": {"schema": {"type": "string"}}
+                }}}), error_responses(&[("400", "Missing or malformed query, or bad format"), unauthorized]))
             }},
             "/api/openapi.json": {"get": {
                 "summary": "This description",

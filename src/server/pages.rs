@@ -8,6 +8,7 @@ use super::html::{
 };
 use super::{AppState, SearchInput};
 use crate::docview::passage_anchor;
+use crate::enrich::provisions::Taxonomy;
 use crate::facets::{facet_counts, FacetCount, Facets};
 use crate::search::SearchResponse;
 use axum::extract::State;
@@ -35,6 +36,7 @@ pub struct PageParams {
     lang: Option<String>,
     format: Option<String>,
     page: Option<usize>,
+    expand: Option<bool>,
 }
 
 /// `GET /`: the search page.
@@ -60,7 +62,10 @@ pub async fn search_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
         Some(PAGE_SIZE),
         Some((page - 1) * PAGE_SIZE),
     ) {
-        Ok(i) => i,
+        Ok(i) => SearchInput {
+            expand: p.expand.unwrap_or(true),
+            ..i
+        },
         Err(e) => return Ok(notice_page(&q, &header, e)),
     };
     let work = input.clone();
@@ -68,22 +73,26 @@ pub async fn search_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
         .blocking(move |s| {
             let resp = work.run(s)?;
             let searcher = s.reader.searcher();
-            let by_lang = facet_counts(&searcher, &s.fields, &work.effective_query(false, true))?;
-            let by_format = if work.lang.is_none() && work.format.is_none() {
-                by_lang.clone()
+            let all = facet_counts(&searcher, &s.fields, &work.parsed(s, true, true)?)?;
+            let facets = if work.lang.is_none() && work.format.is_none() {
+                all
             } else {
-                facet_counts(&searcher, &s.fields, &work.effective_query(true, false))?
+                // Language and format counts ignore their own filter (so the others stay
+                // reachable); the rest count what is shown.
+                let by_lang = facet_counts(&searcher, &s.fields, &work.parsed(s, false, true)?)?;
+                let by_format = facet_counts(&searcher, &s.fields, &work.parsed(s, true, false)?)?;
+                Facets {
+                    language: by_lang.language,
+                    format: by_format.format,
+                    ..all
+                }
             };
-            let facets = Facets {
-                language: by_lang.language,
-                format: by_format.format,
-            };
-            Ok((resp, facets))
+            Ok((resp, facets, s.taxonomy()))
         })
         .await;
     match result {
-        Ok((resp, facets)) => {
-            let body = results_body(&input, page, &resp, &facets);
+        Ok((resp, facets, taxonomy)) => {
+            let body = results_body(&input, page, &resp, &facets, &taxonomy);
             Ok(layout(&format!("{q} – search"), &header, &body).into_response())
         }
         Err(e) if e.status.is_client_error() => Ok(notice_page(&q, &header, e)),
@@ -114,7 +123,7 @@ async fn home(state: &AppState) -> Result<Response, PageError> {
     let (passages, facets) = state
         .blocking(|s| {
             let searcher = s.reader.searcher();
-            let facets = facet_counts(&searcher, &s.fields, "*")?;
+            let facets = facet_counts(&searcher, &s.fields, &crate::query::parse("*")?)?;
             Ok((searcher.num_docs(), facets))
         })
         .await?;
@@ -217,11 +226,81 @@ fn facet_list(
     out
 }
 
+/// Facet values shown per refinement list.
+const REFINE_SHOWN: usize = 12;
+
+/// A list of values that narrow the query by adding a filter clause to it (`provision:x`).
+fn refine_list(
+    title: &str,
+    counts: &[FacetCount],
+    input: &SearchInput,
+    clause: impl Fn(&str) -> String,
+    name: impl Fn(&str) -> String,
+) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("<section class=\"facet-group\"><h2>{title}</h2><ul class=\"facet\">");
+    for c in counts.iter().take(REFINE_SHOWN) {
+        let add = clause(&c.value);
+        let active = input.q.contains(&add);
+        let q = if active {
+            input
+                .q
+                .replace(&add, " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            format!("{} {add}", input.q)
+        };
+        let q = if q.trim().is_empty() {
+            "*".to_string()
+        } else {
+            q
+        };
+        let href = query_string(&[
+            ("q", &q),
+            ("lang", input.lang.as_deref().unwrap_or("")),
+            ("format", input.format.as_deref().unwrap_or("")),
+        ]);
+        let _ = write!(
+            out,
+            "<li><a href=\"/{}\"{}>{}<span class=\"count\">{}</span></a></li>",
+            esc(&href),
+            if active {
+                " class=\"active\" aria-current=\"true\""
+            } else {
+                ""
+            },
+            esc(&name(&c.value)),
+            c.documents
+        );
+    }
+    out.push_str("</ul></section>");
+    out
+}
+
+/// `/四川省/成都市` → `四川省 › 成都市`.
+pub fn region_name(path: &str) -> String {
+    path.trim_start_matches('/').replace('/', " › ")
+}
+
+/// A filter value, quoted when it has spaces.
+fn quoted(v: &str) -> String {
+    if v.contains(char::is_whitespace) {
+        format!("\"{v}\"")
+    } else {
+        v.to_string()
+    }
+}
+
 fn results_body(
     input: &SearchInput,
     page: usize,
     resp: &SearchResponse,
     facets: &Facets,
+    taxonomy: &Taxonomy,
 ) -> String {
     let mut out = String::from(
         "<div class=\"results-layout\"><aside class=\"filters\" aria-label=\"Filters\">",
@@ -240,7 +319,66 @@ fn results_body(
         input,
         format_name,
     ));
+    let provision_label = |id: &str| {
+        taxonomy
+            .get(id)
+            .map_or(id.to_string(), |p| format!("{} {}", p.label_en, p.label_zh))
+    };
+    out.push_str(&refine_list(
+        "Provision",
+        &facets.provision,
+        input,
+        |v| format!("provision:{v}"),
+        provision_label,
+    ));
+    out.push_str(&refine_list(
+        "Region",
+        &facets.region,
+        input,
+        |v| format!("region:{v}"),
+        region_name,
+    ));
+    out.push_str(&refine_list(
+        "Issuer",
+        &facets.issuer,
+        input,
+        |v| format!("issuer:{}", quoted(v)),
+        str::to_string,
+    ));
+    out.push_str(&refine_list(
+        "Document type",
+        &facets.doctype,
+        input,
+        |v| format!("type:{v}"),
+        str::to_string,
+    ));
+    out.push_str(&refine_list(
+        "Year",
+        &facets.year,
+        input,
+        |v| format!("year:{v}"),
+        str::to_string,
+    ));
     out.push_str("</aside><section class=\"results\">");
+    if !resp.expanded.is_empty() {
+        out.push_str("<p class=\"expanded\">Also searched: ");
+        for (i, (phrase, terms)) in resp.expanded.iter().enumerate() {
+            if i > 0 {
+                out.push_str("; ");
+            }
+            let _ = write!(
+                out,
+                "<q>{}</q> → <span lang=\"zh\">{}</span>",
+                esc(phrase),
+                esc(&terms.join("、"))
+            );
+        }
+        let _ = write!(
+            out,
+            " · <a href=\"/{}\">search only the English words</a></p>",
+            esc(&query_string(&[("q", &input.q), ("expand", "false")]))
+        );
+    }
     if resp.total_documents == 0 {
         let _ = write!(
             out,
@@ -289,6 +427,16 @@ fn results_body(
         if let Some(date) = &d.date {
             let _ = write!(out, "<span>{}</span>", esc(date));
         }
+        if let Some(no) = &d.docno {
+            let _ = write!(out, "<span class=\"docno\" lang=\"zh\">{}</span>", esc(no));
+        }
+        if !d.issuers.is_empty() {
+            let _ = write!(
+                out,
+                "<span class=\"issuer\" lang=\"zh\">{}</span>",
+                esc(&d.issuers.join("、"))
+            );
+        }
         let _ = write!(
             out,
             "<span title=\"relevance score\">score {:.2}</span></p><ul class=\"hits\">",
@@ -313,9 +461,18 @@ fn results_body(
             } else {
                 String::new()
             };
+            let mut chips = String::new();
+            for id in &p.provisions {
+                let _ = write!(
+                    chips,
+                    "<span class=\"chip\" title=\"{}\">{}</span>",
+                    esc(&provision_label(id)),
+                    esc(id)
+                );
+            }
             let _ = write!(
                 out,
-                "<li class=\"hit\"><div class=\"where\"><a class=\"cite\" href=\"{}\" data-cite=\"{}\">p. {} · {}</a>{original}</div><p class=\"snippet\" lang=\"{lang}\">{}</p></li>",
+                "<li class=\"hit\"><div class=\"where\"><a class=\"cite\" href=\"{}\" data-cite=\"{}\">p. {} · {}</a>{original}{chips}</div><p class=\"snippet\" lang=\"{lang}\">{}</p></li>",
                 esc(&href),
                 esc(&cite),
                 p.page,

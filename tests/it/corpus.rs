@@ -77,7 +77,11 @@ fn gb18030_html_with_declared_charset() {
     let d = doc(&r, "zh/guangdong-zero-mileage-gb18030.html");
     assert_eq!(d.format, "html");
     assert_eq!(d.language, "zh");
-    assert_eq!(d.date.as_deref(), Some("2023-09-15"));
+    // The 成文日期 of the signature block wins over the page's publication-date meta tag
+    // (2023-09-15).
+    assert_eq!(d.date.as_deref(), Some("2023-09-12"));
+    assert_eq!(d.docno.as_deref(), Some("粤商务贸函〔2023〕86号"));
+    assert_eq!(d.issuers, ["广东省商务厅"]);
     assert!(d.passages.iter().any(|p| p.label.starts_with("第")));
 }
 
