@@ -4,6 +4,8 @@ mod browser;
 mod common;
 mod corpus;
 mod incremental;
+mod metadata;
+mod provisions;
 mod recall;
 mod robustness;
 mod server;

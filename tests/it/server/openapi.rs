@@ -84,7 +84,7 @@ async fn openapi_describes_every_route_and_real_responses() {
     let id = id_of(&app, "zh/sichuan.txt").await;
     for (path, method) in &documented {
         let uri = path.replace("{id}", &id).replace("{name}", "style.css");
-        let uri = if uri.starts_with("/api/search") {
+        let uri = if uri.starts_with("/api/search") || uri.starts_with("/api/export") {
             format!("{uri}?q=x")
         } else {
             uri
@@ -137,6 +137,14 @@ async fn openapi_describes_every_route_and_real_responses() {
             "/api/doc/0123456789abcdef".to_string(),
         ),
         ("/api/stats", "200", "/api/stats".to_string()),
+        ("/api/matrix", "200", "/api/matrix".to_string()),
+        (
+            "/api/matrix",
+            "200",
+            format!("/api/matrix?rows=year&q={}", enc("补贴")),
+        ),
+        ("/api/matrix", "400", "/api/matrix?rows=colour".to_string()),
+        ("/api/export", "400", "/api/export?q=%22x".to_string()),
         ("/health", "200", "/health".to_string()),
     ];
     for (path, status, uri) in cases {
