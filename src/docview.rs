@@ -2,7 +2,7 @@
 //! reading order, plus which of them a query matches (for `/doc/{id}` and `/api/doc/{id}`).
 
 use crate::error::Result;
-use crate::index::schema::{stored_text as text_of, stored_u64 as u64_of, Fields};
+use crate::index::schema::{stored_text as text_of, stored_texts, stored_u64 as u64_of, Fields};
 use crate::query::parse;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -33,6 +33,16 @@ pub struct DocumentMeta {
     pub encoding: Option<String>,
     /// Number of pages.
     pub pages: u64,
+    /// 发文字号.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docno: Option<String>,
+    /// 发文机关.
+    pub issuers: Vec<String>,
+    /// 文种.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doctype: Option<String>,
+    /// Region paths (`/四川省`, `/四川省/成都市`).
+    pub regions: Vec<String>,
 }
 
 /// One passage in reading order.
@@ -42,6 +52,8 @@ pub struct PassageView {
     pub ordinal: u64,
     pub page: u64,
     pub label: String,
+    /// Ids of the provisions the passage is tagged with.
+    pub provisions: Vec<String>,
     pub text: String,
 }
 
@@ -77,6 +89,10 @@ fn meta_of(doc: &TantivyDocument, f: &Fields) -> DocumentMeta {
         hash: text_of(doc, f.hash),
         encoding: opt_text(doc, f.encoding),
         pages: u64_of(doc, f.pages),
+        docno: opt_text(doc, f.docno),
+        issuers: stored_texts(doc, f.issuer),
+        doctype: opt_text(doc, f.doctype),
+        regions: stored_texts(doc, f.region),
     }
 }
 
@@ -120,6 +136,7 @@ pub fn load(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Doc
             ordinal: u64_of(&doc, fields.ordinal),
             page: u64_of(&doc, fields.page),
             label: text_of(&doc, fields.label),
+            provisions: stored_texts(&doc, fields.provision),
             text: text_of(&doc, fields.text),
         });
     }

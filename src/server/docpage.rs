@@ -109,8 +109,26 @@ fn doc_body(doc: &DocumentView, q: &str, matches: &Matches) -> String {
     row("File", &m.path, "path");
     row("Format", format_name(&m.format), "");
     row("Language", language_name(&m.language), "");
+    if let Some(no) = &m.docno {
+        row("Document no.", no, "docno");
+    }
+    if !m.issuers.is_empty() {
+        row("Issued by", &m.issuers.join("、"), "issuer");
+    }
+    if let Some(t) = &m.doctype {
+        row("Type", t, "");
+    }
     if let Some(d) = &m.date {
         row("Date", d, "");
+    }
+    let leaves: Vec<String> = m
+        .regions
+        .iter()
+        .filter(|r| !m.regions.iter().any(|o| o.starts_with(&format!("{r}/"))))
+        .map(|r| r.trim_start_matches('/').replace('/', " › "))
+        .collect();
+    if !leaves.is_empty() {
+        row("Region", &leaves.join("; "), "");
     }
     row("Pages", &m.pages.to_string(), "");
     row("Passages", &doc.passages.len().to_string(), "");

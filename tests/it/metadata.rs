@@ -44,7 +44,11 @@ fn metadata_forms_are_extracted_and_filterable() {
     let joint = only(&all.documents, "zh/joint.txt");
     assert_eq!(joint.docno.as_deref(), Some("杭商务〔2023〕15号"));
     assert_eq!(joint.issuers, ["杭州市商务局", "杭州市财政局"]);
-    assert_eq!(joint.date.as_deref(), Some("2023-05-12"), "Chinese numerals");
+    assert_eq!(
+        joint.date.as_deref(),
+        Some("2023-05-12"),
+        "Chinese numerals"
+    );
     assert_eq!(joint.regions, ["/浙江省", "/浙江省/杭州市"]);
 
     let lent = only(&all.documents, "zh/lenticular.txt");
@@ -70,7 +74,12 @@ fn metadata_forms_are_extracted_and_filterable() {
     let mut zhejiang = paths(&ws.search("region:浙江"));
     zhejiang.sort();
     assert_eq!(zhejiang, ["zh/joint.txt", "zh/square.txt"]);
-    for q in ["region:Hangzhou", "region:杭州", "region:杭州市", "region:/浙江省/杭州市"] {
+    for q in [
+        "region:Hangzhou",
+        "region:杭州",
+        "region:杭州市",
+        "region:/浙江省/杭州市",
+    ] {
         assert_eq!(paths(&ws.search(q)), ["zh/joint.txt"], "{q}");
     }
     assert_eq!(paths(&ws.search("region:Sichuan")), ["news/chengdu.html"]);
@@ -136,8 +145,16 @@ fn state_council_accuracy_stays_at_the_measured_level() {
     let searcher = idx.reader().expect("reader").searcher();
     let mut out = Vec::new();
     let taxonomy = provisio::enrich::provisions::Taxonomy::builtin();
-    export(&searcher, &fields, "*", ExportFormat::Jsonl, taxonomy, false, &mut out)
-        .expect("export");
+    export(
+        &searcher,
+        &fields,
+        "*",
+        ExportFormat::Jsonl,
+        taxonomy,
+        false,
+        &mut out,
+    )
+    .expect("export");
     let mut by_path: HashMap<String, serde_json::Value> = HashMap::new();
     for line in String::from_utf8(out).expect("utf-8").lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("json line");

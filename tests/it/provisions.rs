@@ -27,7 +27,11 @@ fn workspace() -> Workspace {
 fn passages_are_tagged_for_what_they_grant() {
     let ws = workspace();
     let r = ws.search("provision:free_warehousing");
-    assert_eq!(paths(&r), ["zh/grant.txt"], "免费 far from 仓储 is no grant");
+    assert_eq!(
+        paths(&r),
+        ["zh/grant.txt"],
+        "免费 far from 仓储 is no grant"
+    );
     assert_eq!(r.total_passages, 2, "both clauses grant it");
     let d = &r.documents[0];
     assert!(d
@@ -38,7 +42,11 @@ fn passages_are_tagged_for_what_they_grant() {
     let lic = ws.search("出口许可证");
     let p = &lic.documents[0].passages[0];
     assert_eq!(p.label, "第三条");
-    assert!(p.provisions.iter().any(|id| id == "export_licence"), "{:?}", p.provisions);
+    assert!(
+        p.provisions.iter().any(|id| id == "export_licence"),
+        "{:?}",
+        p.provisions
+    );
     assert!(!p.provisions.iter().any(|id| id == "free_warehousing"));
 }
 
@@ -47,7 +55,10 @@ fn english_words_reach_chinese_clauses_and_say_so() {
     let ws = workspace();
     let r = ws.search("export license");
     assert_eq!(paths(&r), ["zh/grant.txt"]);
-    let terms = r.expanded.get("export license").expect("expansion reported");
+    let terms = r
+        .expanded
+        .get("export license")
+        .expect("expansion reported");
     assert!(terms.iter().any(|t| t == "出口许可证"), "{terms:?}");
     assert!(r.documents[0].passages[0].highlight.contains("<mark>"));
     // Turned off, the English words find nothing in Chinese text.
@@ -93,8 +104,15 @@ fn a_new_taxonomy_retags_without_reading_files_again() {
     assert_eq!((s.added, s.updated, s.retagged), (0, 0, 2), "{s:?}");
     let r = ws.search("provision:museum_hours");
     assert_eq!(paths(&r), ["zh/far.txt"]);
-    assert!(r.documents[0].passages[0].text.contains("博物馆"), "stored text re-used");
-    assert_eq!(ws.search("美术馆").total_documents, 0, "the file was not read");
+    assert!(
+        r.documents[0].passages[0].text.contains("博物馆"),
+        "stored text re-used"
+    );
+    assert_eq!(
+        ws.search("美术馆").total_documents,
+        0,
+        "the file was not read"
+    );
     assert_eq!(ws.search("provision:free_warehousing").total_documents, 0);
     // Readers use the taxonomy the index was tagged with.
     let saved = provisio::index::load_taxonomy(&ws.index_dir());
@@ -108,7 +126,10 @@ fn a_new_taxonomy_retags_without_reading_files_again() {
     // Back to the built-in taxonomy.
     let s = provisio::run_index(&IndexOptions::new(ws.corpus(), ws.index_dir())).expect("run");
     assert_eq!(s.retagged, 2);
-    assert_eq!(paths(&ws.search("provision:free_warehousing")), ["zh/grant.txt"]);
+    assert_eq!(
+        paths(&ws.search("provision:free_warehousing")),
+        ["zh/grant.txt"]
+    );
 }
 
 #[test]
@@ -125,7 +146,12 @@ fn matrix_counts_documents_not_passages() {
         .position(|c| c.id == "free_warehousing")
         .expect("column");
     assert_eq!(m.columns[col].documents, 1);
-    let row = |v: &str| m.rows.iter().find(|r| r.value == v).unwrap_or_else(|| panic!("{v}"));
+    let row = |v: &str| {
+        m.rows
+            .iter()
+            .find(|r| r.value == v)
+            .unwrap_or_else(|| panic!("{v}"))
+    };
     // Two tagged passages, one document.
     assert_eq!(row("/四川省/成都市").cells[col], 1);
     assert_eq!(row("/四川省").cells[col], 1);
@@ -133,7 +159,10 @@ fn matrix_counts_documents_not_passages() {
     assert_eq!(row("/浙江省").documents, 1);
     // A cell's query finds exactly the documents it counts.
     let cell = m.cell_query(row("/四川省"), Some(&m.columns[col]));
-    assert_eq!(paths(&search_in(&ws.index_dir(), &cell, 3)), ["zh/grant.txt"]);
+    assert_eq!(
+        paths(&search_in(&ws.index_dir(), &cell, 3)),
+        ["zh/grant.txt"]
+    );
     // Restricted to a query.
     let m = matrix(&searcher, &fields, "博物馆", RowKind::Year, tax, true).expect("matrix");
     assert_eq!(m.total_documents, 1);
@@ -151,18 +180,43 @@ fn export_round_trips_through_csv_and_json_lines() {
     let total = ws.search("*").total_passages;
 
     let mut csv_bytes = Vec::new();
-    let n = export(&searcher, &fields, "*", ExportFormat::Csv, tax, true, &mut csv_bytes)
-        .expect("csv export");
+    let n = export(
+        &searcher,
+        &fields,
+        "*",
+        ExportFormat::Csv,
+        tax,
+        true,
+        &mut csv_bytes,
+    )
+    .expect("csv export");
     assert_eq!(n, total);
-    assert!(csv_bytes.starts_with("\u{feff}".as_bytes()), "BOM for spreadsheets");
+    assert!(
+        csv_bytes.starts_with("\u{feff}".as_bytes()),
+        "BOM for spreadsheets"
+    );
     let mut rd = csv::Reader::from_reader(&csv_bytes[3..]);
-    let header: Vec<String> = rd.headers().expect("header").iter().map(String::from).collect();
+    let header: Vec<String> = rd
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     assert_eq!(header, COLUMNS);
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("record")).collect();
     assert_eq!(rows.len() as u64, total);
 
     let mut jsonl = Vec::new();
-    export(&searcher, &fields, "*", ExportFormat::Jsonl, tax, true, &mut jsonl).expect("jsonl");
+    export(
+        &searcher,
+        &fields,
+        "*",
+        ExportFormat::Jsonl,
+        tax,
+        true,
+        &mut jsonl,
+    )
+    .expect("jsonl");
     let lines: Vec<serde_json::Value> = String::from_utf8(jsonl)
         .expect("utf-8")
         .lines()
@@ -183,7 +237,10 @@ fn export_round_trips_through_csv_and_json_lines() {
         .iter()
         .find(|v| v["label"] == "第三条" && v["path"] == "zh/grant.txt")
         .expect("licence clause");
-    assert!(clause["text"].as_str().expect("text").contains("引号\"和逗号,"));
+    assert!(clause["text"]
+        .as_str()
+        .expect("text")
+        .contains("引号\"和逗号,"));
     assert_eq!(clause["docno"], "成商务发〔2023〕9号");
     assert_eq!(clause["issuer"], "成都市商务局");
     assert_eq!(clause["date"], "2023-04-01");
@@ -191,11 +248,22 @@ fn export_round_trips_through_csv_and_json_lines() {
     assert_eq!(clause["page"], 1);
     let hash = blake3::hash(GRANT.as_bytes()).to_hex().to_string();
     assert_eq!(clause["blake3"], hash, "the citation can be re-verified");
-    assert!(clause["provisions"].as_str().expect("provisions").contains("export_licence"));
+    assert!(clause["provisions"]
+        .as_str()
+        .expect("provisions")
+        .contains("export_licence"));
 
     // Only matching passages, grouped by document.
     let mut only = Vec::new();
-    let n = export(&searcher, &fields, "免费仓储", ExportFormat::Jsonl, tax, true, &mut only)
-        .expect("export");
+    let n = export(
+        &searcher,
+        &fields,
+        "免费仓储",
+        ExportFormat::Jsonl,
+        tax,
+        true,
+        &mut only,
+    )
+    .expect("export");
     assert_eq!(n, ws.search("免费仓储").total_passages);
 }
