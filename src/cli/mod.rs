@@ -81,7 +81,7 @@ impl ProvisionsArg {
     /// Load the taxonomy the user chose.
     pub fn load(&self) -> provisio::Result<std::sync::Arc<Taxonomy>> {
         let Some(path) = &self.provisions else {
-            return Ok(std::sync::Arc::new(Taxonomy::builtin().clone()));
+            return Ok(Taxonomy::builtin_shared());
         };
         let src = std::fs::read_to_string(path).map_err(|e| provisio::Error::io(path, e))?;
         Taxonomy::from_toml_str(&src)
@@ -92,7 +92,7 @@ impl ProvisionsArg {
 
 /// The taxonomy an existing index was tagged with.
 pub fn index_taxonomy(index: &IndexDir) -> std::sync::Arc<Taxonomy> {
-    std::sync::Arc::new(provisio::index::load_taxonomy(&index.index))
+    provisio::index::load_taxonomy(&index.index)
 }
 
 /// Map a library error: user errors and fatal errors both exit 2, with the message.

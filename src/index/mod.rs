@@ -160,10 +160,16 @@ pub fn disk_size(index_dir: &Path) -> u64 {
 
 /// The taxonomy an index was built with (the builtin one when the index has none or it no
 /// longer parses).
-pub fn load_taxonomy(index_dir: &Path) -> crate::enrich::provisions::Taxonomy {
+pub fn load_taxonomy(index_dir: &Path) -> std::sync::Arc<crate::enrich::provisions::Taxonomy> {
     use crate::enrich::provisions::Taxonomy;
-    std::fs::read_to_string(index_dir.join(TAXONOMY_FILE))
-        .ok()
-        .and_then(|src| Taxonomy::from_toml_str(&src).ok())
-        .unwrap_or_else(|| Taxonomy::builtin().clone())
+    let Ok(src) = std::fs::read_to_string(index_dir.join(TAXONOMY_FILE)) else {
+        return Taxonomy::builtin_shared();
+    };
+    let builtin = Taxonomy::builtin_shared();
+    if builtin.source() == src {
+        return builtin;
+    }
+    Taxonomy::from_toml_str(&src)
+        .map(std::sync::Arc::new)
+        .unwrap_or(builtin)
 }

@@ -56,7 +56,7 @@ impl IndexOptions {
             progress: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             extract_timeout: DEFAULT_EXTRACT_TIMEOUT,
-            taxonomy: Arc::new(Taxonomy::builtin().clone()),
+            taxonomy: Taxonomy::builtin_shared(),
             retag: false,
         }
     }

@@ -79,7 +79,7 @@ impl Shared {
                 return cached.1.clone();
             }
         }
-        let fresh = Arc::new(crate::index::load_taxonomy(&self.index_dir));
+        let fresh = crate::index::load_taxonomy(&self.index_dir);
         if let Ok(mut cached) = self.taxonomy.write() {
             *cached = (mtime, fresh.clone());
         }
@@ -113,7 +113,7 @@ impl AppState {
                 token,
                 taxonomy: std::sync::RwLock::new((
                     None,
-                    Arc::new(crate::index::load_taxonomy(&opts.index_dir)),
+                    crate::index::load_taxonomy(&opts.index_dir),
                 )),
                 _index: index,
             }),

@@ -190,17 +190,18 @@ fn schemas() -> Value {
             }
         },
         "Passage": {
-            "type": "object", "required": ["ordinal", "page", "label", "text"],
+            "type": "object", "required": ["ordinal", "page", "label", "provisions", "text"],
             "properties": {
                 "ordinal": {"type": "integer", "minimum": 0, "description": "Position in reading order; the HTML view anchors it as #p-{ordinal}"},
                 "page": {"type": "integer", "minimum": 0},
                 "label": {"type": "string"},
+                "provisions": {"type": "array", "items": {"type": "string"}, "description": "Ids of the provisions the passage is tagged with"},
                 "text": {"type": "string"}
             }
         },
         "Document": {
             "type": "object",
-            "required": ["id", "path", "title", "format", "language", "size", "mtime", "hash", "pages", "passages"],
+            "required": ["id", "path", "title", "format", "language", "size", "mtime", "hash", "pages", "issuers", "regions", "passages"],
             "properties": {
                 "id": {"type": "string"},
                 "path": {"type": "string", "description": "Relative to the corpus folder"},
@@ -213,6 +214,10 @@ fn schemas() -> Value {
                 "hash": {"type": "string", "description": "blake3 of the file"},
                 "encoding": {"type": "string"},
                 "pages": {"type": "integer", "minimum": 0},
+                "docno": {"type": "string", "description": "发文字号"},
+                "issuers": {"type": "array", "items": {"type": "string"}, "description": "发文机关"},
+                "doctype": {"type": "string", "description": "文种"},
+                "regions": {"type": "array", "items": {"type": "string"}, "description": "Region paths with ancestors"},
                 "passages": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
                 "matching_passages": {"type": "array", "items": {"type": "integer"}, "description": "Ordinals of the passages q matches (only when q is given)"}
             }

@@ -121,9 +121,19 @@ pub const DOCTYPES: &[&str] = &[
 const NOT_LAW_BEFORE_FA: &[char] = &['办', '方', '做', '说', '想', '写', '手', '算', '用', '看'];
 
 /// Endings of organ names (发文机关). A candidate must be longer than the
-/// ending it matches, so a bare `办公厅` or `政府` is not an organ.
+/// longest ending it matches, so a bare `办公厅`, `政府` or `分行` is not an
+/// organ. Branches of vertically managed organs are covered: `成都海关`,
+/// `国家税务总局四川省税务局`, `中国人民银行济南分行` / `…中心支行`,
+/// `市公安局交通警察支队` / `…大队`.
 const ORG_SUFFIXES: &[&str] = &[
     "人民政府",
+    "海关",
+    "总局",
+    "分局",
+    "分行",
+    "支行",
+    "支队",
+    "大队",
     "政府",
     "办公厅",
     "办公室",
@@ -181,6 +191,15 @@ static DOCNO_RE: Lazy<Regex> = Lazy::new(|| {
     .expect("valid docno regex")
 });
 
+/// The issuer part of a jointly issued title: `X等N部门`, `X、Y等六部门`,
+/// `X等5个部门`, `X等部门`, `X等3单位`, `X等十部委`, maybe followed by `联合`.
+static JOINT_RE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"^(?P<lead>.+?)等(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]{1,3})?[个家]?(?:部门|单位|部委|机关|委办局|厅局)(?:联合)?$",
+    )
+    .expect("valid joint issuer regex")
+});
+
 /// A whole string that is a document number (spaces already removed).
 static DOCNO_EXACT_RE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(
@@ -231,6 +250,10 @@ static DATE_EN_DMY_RE: Lazy<Regex> = Lazy::new(|| {
 enum LabelKind {
     Docno,
     Issuer,
+    /// 发布机构 of a government website's metadata table: the organ that
+    /// published the page, often only the lead of joint issuers. Used to
+    /// spell out a lead organ (`自治区商务厅等4部门`) and as a last resort.
+    Publisher,
     /// 成文日期 and its synonyms.
     Date,
     /// 发布日期 and its synonyms: weaker than the 成文日期.
@@ -252,6 +275,7 @@ const LABELS: &[(&str, LabelKind)] = &[
     ("发文机关", LabelKind::Issuer),
     ("发文机构", LabelKind::Issuer),
     ("发布机关", LabelKind::Issuer),
+    ("发布机构", LabelKind::Publisher),
     ("发文单位", LabelKind::Issuer),
     ("发布单位", LabelKind::Issuer),
     ("制发机关", LabelKind::Issuer),
@@ -478,9 +502,23 @@ pub fn extract_meta(
     let title_span = text_title.as_ref().map_or(0..0, |hit| hit.start..hit.end);
 
     // Issuers.
-    let mut issuers = label_value(LabelKind::Issuer)
+    let labelled_issuers = label_value(LabelKind::Issuer)
         .map(split_orgs_loose)
         .unwrap_or_default();
+    let joint = title.as_deref().and_then(joint_from_title);
+    let publisher = label_value(LabelKind::Publisher)
+        .map(split_orgs_loose)
+        .unwrap_or_default();
+    let mut issuers = match &joint {
+        Some(joint) => joint_issuers(
+            joint,
+            &labelled_issuers,
+            &publisher,
+            signature.as_ref(),
+            &lines,
+        ),
+        None => labelled_issuers,
+    };
     if issuers.is_empty() {
         if let Some(t) = &title {
             issuers = issuers_from_title(t);
@@ -493,6 +531,9 @@ pub fn extract_meta(
         if let Some(sig) = &signature {
             issuers = sig.issuers.clone();
         }
+    }
+    if issuers.is_empty() {
+        issuers = publisher;
     }
     let issuers = dedup(issuers);
 
@@ -750,8 +791,9 @@ fn has_standalone_docno(line: &Line) -> bool {
 }
 
 /// Whether `s` can be the name of an organ: 2–40 ideographs (parentheses
-/// allowed), ending in one of [`ORG_SUFFIXES`] and longer than it, with no
-/// title words inside and not an addressee phrase (`各…`).
+/// allowed), ending in one of [`ORG_SUFFIXES`] and longer than the longest
+/// ending it matches, with no title words inside and not an addressee phrase
+/// (`各…`).
 fn is_org_name(s: &str) -> bool {
     let n = s.chars().count();
     (2..=40).contains(&n)
@@ -759,7 +801,10 @@ fn is_org_name(s: &str) -> bool {
             .all(|c| is_han(c) || matches!(c, '（' | '）' | '(' | ')'))
         && ORG_SUFFIXES
             .iter()
-            .any(|suffix| s.ends_with(suffix) && n > suffix.chars().count())
+            .filter(|suffix| s.ends_with(*suffix))
+            .map(|suffix| suffix.chars().count())
+            .max()
+            .is_some_and(|len| n > len)
         && !NOT_IN_ORG.iter().any(|word| s.contains(word))
         && !s.starts_with('各')
 }
@@ -799,29 +844,167 @@ fn org_line(line: &Line) -> Option<Vec<String>> {
     split_orgs(&line.text)
 }
 
-/// Issuers named at the start of a title. The issuer part ends at the first
-/// `关于`; inside it `X转发Y` / `X批转Y` / `X印发` / `X对` leave X. Without
-/// `关于`, the first marker whose prefix is a list of organs is used.
-fn issuers_from_title(title: &str) -> Vec<String> {
-    let head = match title.find("关于") {
-        Some(pos) => title.get(..pos).unwrap_or(""),
-        None => title,
-    };
+/// The issuer part of a title, as accepted by `parse`. The issuer part ends
+/// at the first `关于`; inside it `X转发Y` / `X批转Y` / `X印发` / `X对` leave
+/// X, the first such prefix that `parse` accepts winning over the whole part.
+/// Without `关于`, only marker prefixes are tried. `对` is a marker only in
+/// replies (`X对…的答复`), so that `中华人民共和国海关对…监管的暂行办法` does
+/// not name an issuer.
+fn title_issuer_prefix<T>(title: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let guanyu = title.find("关于");
+    let head = guanyu.map_or(title, |pos| title.get(..pos).unwrap_or(""));
+    let reply = doctype_of(title).as_deref() == Some("答复");
     let mut cuts: Vec<usize> = TITLE_ISSUER_MARKERS
         .iter()
+        .filter(|marker| reply || **marker != "对")
         .flat_map(|marker| head.match_indices(marker).map(|(pos, _)| pos))
         .collect();
     cuts.sort_unstable();
-    for cut in cuts {
-        if let Some(orgs) = head.get(..cut).and_then(split_orgs) {
-            return orgs;
+    if guanyu.is_some() {
+        cuts.push(head.len());
+    }
+    cuts.into_iter()
+        .find_map(|cut| head.get(..cut).and_then(&parse))
+}
+
+/// Issuers named at the start of a title; see [`title_issuer_prefix`].
+fn issuers_from_title(title: &str) -> Vec<String> {
+    title_issuer_prefix(title, split_orgs).unwrap_or_default()
+}
+
+/// The issuer part of a title issued by `X等N部门` ("X and N-1 other
+/// organs").
+#[derive(Debug, PartialEq, Eq)]
+struct JointTitle {
+    /// The organ(s) named: X.
+    leads: Vec<String>,
+    /// N, when given; always more than the organs named.
+    count: Option<usize>,
+}
+
+/// Parses `X等N部门`, `X、Y等部门`, `X等六部门`, `X等5个部门`, `X等3单位`,
+/// `X等十部委`, optionally followed by `联合`, as the issuer part of a title
+/// (see [`title_issuer_prefix`]).
+fn joint_from_title(title: &str) -> Option<JointTitle> {
+    title_issuer_prefix(title, |prefix| {
+        let caps = JOINT_RE.captures(prefix)?;
+        let leads = split_orgs(caps.name("lead")?.as_str())?;
+        let count = match caps.name("n").map(|m| m.as_str()) {
+            None => None,
+            Some(n) => Some(
+                n.parse::<usize>()
+                    .ok()
+                    .or_else(|| cn_small(&n.replace('两', "二")).map(|n| n as usize))
+                    .filter(|n| *n > leads.len())?,
+            ),
+        };
+        Some(JointTitle { leads, count })
+    })
+}
+
+/// Whether two spellings name the same organ: equal, or one is the other
+/// with a longer place name (`新疆维吾尔自治区商务厅` / `自治区商务厅`).
+fn same_org(a: &str, b: &str) -> bool {
+    a.ends_with(b) || b.ends_with(a)
+}
+
+/// Issuers of a `X等N部门` title: a `发文机关` label listing several organs;
+/// else the signature block when it lists several organs and either N of
+/// them or the lead(s) among them; else the lead(s), each given its full
+/// name when a label (`发文机关`, `发布机构`), the signature or the text
+/// spells it out.
+fn joint_issuers(
+    joint: &JointTitle,
+    labelled: &[String],
+    publisher: &[String],
+    signature: Option<&Signature>,
+    lines: &[Line],
+) -> Vec<String> {
+    if labelled.len() >= 2 {
+        return labelled.to_vec();
+    }
+    if let Some(sig) = signature {
+        let listed = sig.issuers.len() >= 2
+            && (joint.count == Some(sig.issuers.len())
+                || joint
+                    .leads
+                    .iter()
+                    .all(|lead| sig.issuers.iter().any(|org| same_org(org, lead))));
+        if listed {
+            return sig.issuers.clone();
         }
     }
-    if title.contains("关于") {
-        split_orgs(head).unwrap_or_default()
-    } else {
-        Vec::new()
-    }
+    let known: Vec<&String> = labelled
+        .iter()
+        .chain(publisher)
+        .chain(signature.map_or(&[][..], |sig| &sig.issuers[..]))
+        .collect();
+    joint
+        .leads
+        .iter()
+        .map(|lead| {
+            known
+                .iter()
+                .find(|org| org.len() > lead.len() && org.ends_with(lead.as_str()))
+                .map(|org| org.to_string())
+                .or_else(|| full_provincial_name(lead, lines))
+                .unwrap_or_else(|| lead.clone())
+        })
+        .collect()
+}
+
+/// Provincial-level place names (without 省/市/自治区) by the level word that
+/// follows them in organ names.
+const PROVINCES: &[(&str, &[&str])] = &[
+    (
+        "省",
+        &[
+            "河北",
+            "山西",
+            "辽宁",
+            "吉林",
+            "黑龙江",
+            "江苏",
+            "浙江",
+            "安徽",
+            "福建",
+            "江西",
+            "山东",
+            "河南",
+            "湖北",
+            "湖南",
+            "广东",
+            "海南",
+            "四川",
+            "贵州",
+            "云南",
+            "陕西",
+            "甘肃",
+            "青海",
+            "台湾",
+        ],
+    ),
+    (
+        "自治区",
+        &["内蒙古", "广西壮族", "西藏", "宁夏回族", "新疆维吾尔"],
+    ),
+];
+
+/// `自治区商务厅` → `新疆维吾尔自治区商务厅` when the text spells the organ
+/// out with a provincial-level place name (the first such spelling wins).
+fn full_provincial_name(lead: &str, lines: &[Line]) -> Option<String> {
+    let (_, places) = PROVINCES
+        .iter()
+        .find(|(level, _)| lead.starts_with(level))?;
+    lines.iter().find_map(|line| {
+        line.compact.match_indices(lead).find_map(|(pos, _)| {
+            let before = line.compact.get(..pos)?;
+            places
+                .iter()
+                .find(|place| before.ends_with(*place))
+                .map(|place| format!("{place}{lead}"))
+        })
+    })
 }
 
 /// Issuers from the head (版头): `X文件`, `X令`, or lines consisting of organ
@@ -995,7 +1178,10 @@ fn find_title(lines: &[Line], head_end: usize) -> Option<TitleHit> {
             strong,
         })
     };
-    let hit = |text, start, end| make(text, start, end, true);
+    let hit = |text: String, start: usize, end: usize| {
+        let (text, start) = extend_title_up(lines, &pieces, text, start);
+        make(text, start, end, true)
+    };
     let weak = |text, start, end| make(text, start, end, false);
 
     // A. One line with a marker and a 文种 ending. A `关于…` line takes the
@@ -1041,7 +1227,7 @@ fn find_title(lines: &[Line], head_end: usize) -> Option<TitleHit> {
         let mut text = first.clone();
         for (j, next) in pieces.iter().enumerate().skip(i + 1).take(3) {
             let Some(next) = next else { break };
-            text.push_str(next);
+            text = join_wrapped(&text, next);
             if is_marked_title(&text) {
                 return hit(text, i, j + 1);
             }
@@ -1064,6 +1250,95 @@ fn find_title(lines: &[Line], head_end: usize) -> Option<TitleHit> {
         }
     }
     None
+}
+
+/// Organs whose local branches carry the parent's name in front:
+/// `国家税务总局四川省税务局`, `中国人民银行济南分行`. A wrapped line ending in
+/// one of them continues the same name on the next line.
+const BRANCH_PARENTS: &[&str] = &[
+    "国家税务总局",
+    "中国人民银行",
+    "国家外汇管理局",
+    "国家金融监督管理总局",
+];
+
+/// Splits on the separators of an organ list.
+fn org_tokens(s: &str) -> Vec<&str> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ','))
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
+/// `s` starts with an organ name: its first token is one, or has one
+/// before `关于` or a marker (`成都海关关于印发《…`).
+fn starts_with_org(s: &str) -> bool {
+    org_tokens(s)
+        .first()
+        .is_some_and(|first| is_org_name(first) || title_issuer_prefix(first, split_orgs).is_some())
+}
+
+/// Joins a wrapped title line `next` to the text before it. A break right
+/// after a complete list of organs, before another organ (`X Y` / `Z关于…`),
+/// separates two organs and becomes a space, like the spaces between joint
+/// issuers on one line; any other break falls inside a word and is dropped
+/// (`…国家税务总局四` / `川省税务局关于…`).
+fn join_wrapped(acc: &str, next: &str) -> String {
+    let between_orgs = split_orgs(acc).is_some()
+        && !BRANCH_PARENTS.iter().any(|parent| acc.ends_with(parent))
+        && starts_with_org(next);
+    if between_orgs {
+        format!("{acc} {next}")
+    } else {
+        format!("{acc}{next}")
+    }
+}
+
+/// Extends a title found at line `start` upwards over up to two lines that
+/// hold the beginning of its issuer list: a line of organ names (`四川省商务厅
+/// 四川省公安厅` / `成都海关关于…`), or one whose last name is cut off by the
+/// line break (`… 国家税务总局四` / `川省税务局关于…`). The joined title must
+/// begin with a list of distinct organs, so a 版头 line repeating the issuer
+/// is not taken. The line above must be a plausible wrapped line: more than
+/// one name, or about as long as the line below it.
+fn extend_title_up(
+    lines: &[Line],
+    pieces: &[Option<String>],
+    mut text: String,
+    mut start: usize,
+) -> (String, usize) {
+    let first_len = lines
+        .get(start)
+        .map_or(0, |line| line.compact.chars().count());
+    let original = start;
+    while start > 0 && original - start < 2 {
+        let (Some(Some(prev)), Some(prev_line)) = (pieces.get(start - 1), lines.get(start - 1))
+        else {
+            break;
+        };
+        let tokens = org_tokens(&prev_line.text);
+        let Some((last, rest)) = tokens.split_last() else {
+            break;
+        };
+        // A single short name above the title is more likely a banner
+        // (`成都市人民政府` above `成都市商务局关于…`) than a wrapped line.
+        let wrapped = !rest.is_empty() || {
+            let n = prev_line.compact.chars().count();
+            n >= 8 && n * 4 >= first_len * 3
+        };
+        let org_list = is_org_name(last) && !text.starts_with("关于");
+        let cut_off = !is_org_name(last) && last.chars().all(is_han);
+        if !(wrapped && rest.iter().all(|t| is_org_name(t)) && (org_list || cut_off)) {
+            break;
+        }
+        let joined = join_wrapped(prev, &text);
+        let orgs = issuers_from_title(&joined);
+        if orgs.is_empty() || dedup(orgs.clone()).len() != orgs.len() {
+            break;
+        }
+        text = joined;
+        start -= 1;
+    }
+    (text, start)
 }
 
 /// A title hint unless it is site chrome. Hints like `标题 - 网站名` or

@@ -220,6 +220,291 @@ fn state_council_versus_its_general_office() {
     assert!(issuers_from_title("关于对外贸易的通知").is_empty());
 }
 
+// --- joint issuers, branch organs, 等N部门 ------------------------------
+
+#[test]
+fn customs_bank_branch_and_police_units_are_organs() {
+    for name in [
+        "成都海关",
+        "南京海关",
+        "中国人民银行济南分行",
+        "中国人民银行某某市中心支行",
+        "国家税务总局四川省税务局",
+        "某某市税务局",
+        "某某市公安局交通警察支队",
+        "某某县公安局交通警察大队",
+    ] {
+        assert!(is_org_name(name), "{name}");
+    }
+    for name in [
+        "海关",
+        "分行",
+        "支队",
+        "总局",
+        "办公厅",
+        "国家税务总局四",
+        "各隶属海关",
+    ] {
+        assert!(!is_org_name(name), "{name}");
+    }
+}
+
+#[test]
+fn joint_issuers_with_customs_in_title() {
+    // Spaces and U+3000 between the organs of a one-line title.
+    for sep in [" ", "\u{3000}", "\u{3000}\u{3000}"] {
+        let text = format!(
+            "甲省商务厅\n甲商贸〔2022〕21号\n甲省商务厅{sep}甲省公安厅{sep}乙海关关于开展企业资质申报工作的通知\n各设区市商务局：\n现将有关事项通知如下。"
+        );
+        let meta = zh(&text);
+        assert_eq!(
+            meta.issuers,
+            vec!["甲省商务厅", "甲省公安厅", "乙海关"],
+            "{sep:?}"
+        );
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("甲省商务厅 甲省公安厅 乙海关关于开展企业资质申报工作的通知")
+        );
+    }
+    // Wrapped inside the book title; the issuer part is on the first line.
+    let text = "甲市商务局文件\n甲商规〔2023〕5号\n甲市商务局 甲市公安局 甲海关关于印发《甲\n市某某业务管理实施细则》的通知\n各区商务主管部门：\n正文。";
+    let meta = zh(text);
+    assert_eq!(meta.issuers, vec!["甲市商务局", "甲市公安局", "甲海关"]);
+    assert_eq!(meta.doctype.as_deref(), Some("通知"));
+}
+
+#[test]
+fn joint_signature_blocks_over_two_lines() {
+    let text = "关于做好某项工作的通知\n各市商务局：\n现将有关事项通知如下。\n\
+        联系人：省商务厅对外贸易处\u{3000}刘处长\u{3000}025-57710123\n\
+        甲省商务厅\u{3000}甲省公安厅\u{3000}甲省财政厅\n\
+        中国人民银行甲市分行\u{3000}乙海关\u{3000}国家税务总局甲省税务局\n\
+        2023年3月20日\n（此件主动公开）";
+    let meta = zh(text);
+    assert_eq!(
+        meta.issuers,
+        vec![
+            "甲省商务厅",
+            "甲省公安厅",
+            "甲省财政厅",
+            "中国人民银行甲市分行",
+            "乙海关",
+            "国家税务总局甲省税务局"
+        ]
+    );
+    assert_eq!(meta.date, Some((2023, 3, 20)));
+}
+
+#[test]
+fn issuer_name_cut_by_a_line_break_in_the_title() {
+    // The break falls inside `国家税务总局四川省税务局`.
+    let text = "四川省商务厅\n川商发〔2023〕12号\n\
+        四川省商务厅 四川省公安厅 成都海关 国家税务总局四\n\
+        川省税务局关于印发《四川省推动某某业务高质量发展工\n\
+        作方案》的通知\n各市（州）商务主管部门：\n现印发给你们，请认真贯彻落实。\n\
+        四川省商务厅 四川省公安厅\n成都海关 国家税务总局四川省税务局\n2023年3月20日";
+    let meta = zh(text);
+    let orgs = vec![
+        "四川省商务厅",
+        "四川省公安厅",
+        "成都海关",
+        "国家税务总局四川省税务局",
+    ];
+    assert_eq!(meta.issuers, orgs);
+    assert_eq!(
+        meta.title.as_deref(),
+        Some("四川省商务厅 四川省公安厅 成都海关 国家税务总局四川省税务局关于印发《四川省推动某某业务高质量发展工作方案》的通知")
+    );
+    assert_eq!(meta.docno.as_deref(), Some("川商发〔2023〕12号"));
+    assert_eq!(meta.date, Some((2023, 3, 20)));
+    // The break falls between two organs: it becomes a space.
+    let text = "川商发〔2023〕12号\n四川省商务厅 四川省公安厅\n\
+        成都海关 国家税务总局四川省税务局关于印发《某某方案》的通知\n各市（州）：\n正文。";
+    let meta = zh(text);
+    assert_eq!(meta.issuers, orgs);
+    assert!(meta
+        .title
+        .as_deref()
+        .is_some_and(|t| t.starts_with("四川省商务厅 四川省公安厅 成都海关 国家")));
+    // … also when the title wraps again further on.
+    let text = "川商发〔2023〕12号\n四川省商务厅 四川省公安厅\n\
+        成都海关关于印发《四川省推动某某业务高质量发展工\n作方案》的通知\n各市（州）：\n正文。";
+    let meta = zh(text);
+    assert_eq!(
+        meta.issuers,
+        vec!["四川省商务厅", "四川省公安厅", "成都海关"]
+    );
+    // A parent organ at the end of a line continues on the next one.
+    let text = "川商发〔2023〕12号\n四川省商务厅 国家税务总局\n\
+        四川省税务局关于印发《四川省推动某某业务高质量发展工\n作方案》的通知\n各市（州）：\n正文。";
+    assert_eq!(
+        zh(text).issuers,
+        vec!["四川省商务厅", "国家税务总局四川省税务局"]
+    );
+}
+
+#[test]
+fn lines_above_the_title_that_are_not_its_issuers() {
+    // A 版头 repeating the issuer right above the title.
+    let text =
+        "四川省商务厅\n四川省商务厅 四川省公安厅关于做好某项工作的通知\n各市（州）：\n正文。";
+    let meta = zh(text);
+    assert_eq!(meta.issuers, vec!["四川省商务厅", "四川省公安厅"]);
+    assert_eq!(
+        meta.title.as_deref(),
+        Some("四川省商务厅 四川省公安厅关于做好某项工作的通知")
+    );
+    // A short marker line is not the start of a cut-off name.
+    let text = "特急\n四川省商务厅关于做好某项工作的通知\n各市（州）：\n正文。";
+    let meta = zh(text);
+    assert_eq!(meta.issuers, vec!["四川省商务厅"]);
+    assert_eq!(
+        meta.title.as_deref(),
+        Some("四川省商务厅关于做好某项工作的通知")
+    );
+    // A site banner naming one organ above another organ's title.
+    let text = "成都市人民政府\n成都市商务局关于做好某项工作的通知\n各区（市）县：\n正文。";
+    let meta = zh(text);
+    assert_eq!(meta.issuers, vec!["成都市商务局"]);
+    assert_eq!(
+        meta.title.as_deref(),
+        Some("成都市商务局关于做好某项工作的通知")
+    );
+}
+
+#[test]
+fn joint_title_parsing() {
+    let lead = |s: &str| vec![s.to_string()];
+    for (title, leads, count) in [
+        (
+            "山东省商务厅等6部门关于推动某某发展的实施意见",
+            lead("山东省商务厅"),
+            Some(6),
+        ),
+        (
+            "山东省商务厅等六部门关于推动某某发展的实施意见",
+            lead("山东省商务厅"),
+            Some(6),
+        ),
+        (
+            "山东省商务厅等6个部门关于推动某某发展的实施意见",
+            lead("山东省商务厅"),
+            Some(6),
+        ),
+        (
+            "自治区商务厅等4部门关于支持某某业务的若干措施",
+            lead("自治区商务厅"),
+            Some(4),
+        ),
+        (
+            "某某市商务局等部门关于某事的通知",
+            lead("某某市商务局"),
+            None,
+        ),
+        (
+            "某某市商务局等十部委关于某事的通知",
+            lead("某某市商务局"),
+            Some(10),
+        ),
+        (
+            "甲省商务厅、甲省财政厅等5部门联合印发《某某办法》的通知",
+            vec!["甲省商务厅".to_string(), "甲省财政厅".to_string()],
+            Some(5),
+        ),
+    ] {
+        assert_eq!(
+            joint_from_title(title),
+            Some(JointTitle { leads, count }),
+            "{title}"
+        );
+    }
+    assert_eq!(joint_from_title("关于某某部门等工作的通知"), None);
+    assert_eq!(joint_from_title("某某市商务局关于某事的通知"), None);
+    // `等1部门` cannot be right: fewer organs than the leads.
+    assert_eq!(joint_from_title("某某市商务局等1部门关于某事的通知"), None);
+}
+
+#[test]
+fn deng_n_bumen_uses_the_signature_block() {
+    let text = "山东省商务厅等6部门关于推动某某发展的实施意见\n鲁商字〔2023〕41号\n各市商务局：\n\
+        现提出以下意见。\n本意见自2023年5月1日起施行。\n\
+        山东省商务厅\u{3000}山东省公安厅\u{3000}山东省财政厅\n\
+        中国人民银行济南分行\u{3000}青岛海关\u{3000}济南海关\n2023年4月11日";
+    let meta = zh(text);
+    assert_eq!(
+        meta.issuers,
+        vec![
+            "山东省商务厅",
+            "山东省公安厅",
+            "山东省财政厅",
+            "中国人民银行济南分行",
+            "青岛海关",
+            "济南海关"
+        ]
+    );
+    assert_eq!(meta.doctype.as_deref(), Some("意见"));
+    // A short-form lead (`自治区商务厅`) is found in the signature by its
+    // full name even when N does not match the number of signatures.
+    let text =
+        "自治区商务厅等5部门关于支持某某业务的若干措施\n各地商务主管部门：\n制定如下措施。\n\
+        新疆维吾尔自治区商务厅　新疆维吾尔自治区公安厅\n乌鲁木齐海关\n2023年9月28日";
+    assert_eq!(
+        zh(text).issuers,
+        vec![
+            "新疆维吾尔自治区商务厅",
+            "新疆维吾尔自治区公安厅",
+            "乌鲁木齐海关"
+        ]
+    );
+}
+
+#[test]
+fn deng_n_bumen_without_a_signature_block_is_the_lead() {
+    let text = "浙江省商务厅等5部门关于推进某某业务高质量发展的实施意见\n浙商务联发〔2022〕145号\n\
+        各市商务局：\n现提出如下实施意见。\n一、总体目标。";
+    let meta = zh(text);
+    assert_eq!(meta.issuers, vec!["浙江省商务厅"]);
+    assert_eq!(meta.docno.as_deref(), Some("浙商务联发〔2022〕145号"));
+    // A lone organ above the date is not the list of five.
+    let text = "浙江省商务厅等5部门关于推进某某业务高质量发展的实施意见\n各市商务局：\n正文。\n\
+        浙江省商务厅\n2022年11月30日";
+    assert_eq!(zh(text).issuers, vec!["浙江省商务厅"]);
+    // The lead's full name is taken from the text …
+    let text = "自治区商务厅等4部门关于支持某某业务的若干措施\n\
+        发布时间：2023-10-09 来源：新疆维吾尔自治区商务厅\n各地商务主管部门：\n制定如下措施。";
+    assert_eq!(zh(text).issuers, vec!["新疆维吾尔自治区商务厅"]);
+    // … or from a `发布机构` label.
+    let text = "发布机构： | 新疆维吾尔自治区商务厅\n成文日期： | 2023-09-28\n\
+        自治区商务厅等4部门关于支持某某业务的若干措施\n各地商务主管部门：\n制定如下措施。";
+    assert_eq!(zh(text).issuers, vec!["新疆维吾尔自治区商务厅"]);
+    // Without a full spelling the lead stays as written.
+    let text = "自治区商务厅等4部门关于支持某某业务的若干措施\n各地商务主管部门：\n正文。";
+    assert_eq!(zh(text).issuers, vec!["自治区商务厅"]);
+}
+
+#[test]
+fn publisher_label_does_not_override_joint_issuers() {
+    let text = "发布机构： | 河南省商务厅\n发文字号： | 豫商贸〔2022〕38号\n\
+        河南省商务厅 河南省公安厅关于做好某某申报推荐工作的通知\n各省辖市商务局：\n正文。";
+    let meta = zh(text);
+    assert_eq!(meta.issuers, vec!["河南省商务厅", "河南省公安厅"]);
+    assert_eq!(meta.docno.as_deref(), Some("豫商贸〔2022〕38号"));
+    // Nothing else names an issuer: the publisher is the last resort.
+    let text =
+        "发布机构： | 河南省商务厅\n关于做好某某申报推荐工作的通知\n各省辖市商务局：\n正文。";
+    assert_eq!(zh(text).issuers, vec!["河南省商务厅"]);
+}
+
+#[test]
+fn dui_marks_an_issuer_only_in_replies() {
+    assert!(issuers_from_title("中华人民共和国海关对出口加工区监管的暂行办法").is_empty());
+    assert_eq!(
+        issuers_from_title("某某市人民政府对市政协某某提案的答复"),
+        vec!["某某市人民政府"]
+    );
+}
+
 // --- dates -------------------------------------------------------------
 
 #[test]
