@@ -42,11 +42,15 @@ pub fn document_facts(
     }
     let folded = fold_str(&text);
     let meta = metadata::extract_meta(&folded, title_hint, date_hint, lang);
+    // The lead issuer (listed first, 主办机关) places the document: a provincial notice
+    // co-signed by 成都海关 is Sichuan's, not Chengdu's. Later issuers count only when the lead
+    // has no region (a national body).
     let mut regions: Vec<Region> = meta
         .issuers
         .iter()
-        .flat_map(|i| region::regions_of_issuer(i))
-        .collect();
+        .map(|i| region::regions_of_issuer(i))
+        .find(|r| !r.is_empty())
+        .unwrap_or_default();
     if regions.is_empty() {
         if let Some(t) = &meta.title {
             regions = region::regions_in_text(t)

@@ -5,6 +5,7 @@
 mod api;
 #[cfg(unix)]
 mod cli;
+mod evidence;
 mod openapi;
 mod pages;
 mod reload;
@@ -98,7 +99,7 @@ pub async fn get(app: &Router, uri: &str) -> Reply {
 pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
                 (b as char).to_string()
             } else {
                 format!("%{b:02X}")
