@@ -267,3 +267,78 @@ fn export_round_trips_through_csv_and_json_lines() {
     .expect("export");
     assert_eq!(n, ws.search("免费仓储").total_passages);
 }
+
+fn provisio() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("provisio").expect("binary")
+}
+
+#[test]
+fn cli_matrix_export_and_taxonomy_errors() {
+    let ws = workspace();
+    let index = ws.index_dir();
+    let index = index.to_str().expect("utf-8 path");
+
+    // matrix --csv: a BOM, a header with every provision, a row per region.
+    let out = provisio()
+        .args(["matrix", "--index", index, "--csv"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let text = text.strip_prefix('\u{feff}').expect("BOM");
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let header = rd.headers().expect("header").clone();
+    assert_eq!(&header[0], "region");
+    let col = header
+        .iter()
+        .position(|h| h == "free_warehousing")
+        .expect("column");
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+    let chengdu = rows
+        .iter()
+        .find(|r| &r[0] == "/四川省/成都市")
+        .expect("Chengdu row");
+    assert_eq!(&chengdu[col], "1");
+    provisio()
+        .args(["matrix", "--index", index, "--rows", "colour"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--rows must be"));
+
+    // export --out: written whole, then renamed; the rows parse back.
+    let file = ws.dir.path().join("evidence.jsonl");
+    provisio()
+        .args(["export", "--index", index, "--format", "jsonl", "--out"])
+        .arg(&file)
+        .arg("provision:free_warehousing")
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("wrote 2 passages"));
+    let body = std::fs::read_to_string(&file).expect("export file");
+    assert_eq!(body.lines().count(), 2);
+    assert!(body
+        .lines()
+        .all(|l| l.contains("\"path\":\"zh/grant.txt\"")));
+    provisio()
+        .args(["export", "--index", index, "--format", "xlsx", "*"])
+        .assert()
+        .code(2);
+
+    // A broken taxonomy is refused with the file and the problem, and the index is untouched.
+    let bad = ws.dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[provision]]\nid = \"Bad Id\"\nlabel_en = \"x\"\nlabel_zh = \"x\"\nterms_zh = [\"x\"]\n",
+    )
+    .expect("write");
+    provisio()
+        .args(["index", "--corpus"])
+        .arg(ws.corpus())
+        .args(["--index", index, "--provisions"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.toml"))
+        .stderr(predicates::str::contains("Bad Id"));
+    assert_eq!(ws.search("provision:free_warehousing").total_documents, 1);
+}
