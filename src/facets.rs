@@ -5,14 +5,14 @@
 use crate::error::Result;
 use crate::index::schema::Fields;
 use crate::query::ParsedQuery;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// One value of a facet with the number of matching documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCount {
     pub value: String,
     pub documents: u64,
@@ -20,7 +20,7 @@ pub struct FacetCount {
 
 /// Document counts per facet value, largest first. A document counts for a provision when
 /// one of its *matching* passages is tagged with it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     pub language: Vec<FacetCount>,
     pub format: Vec<FacetCount>,

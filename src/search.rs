@@ -30,6 +30,9 @@ pub struct SearchRequest {
     pub expand: bool,
     /// The taxonomy to expand with; the builtin one when `None`.
     pub taxonomy: Option<Arc<Taxonomy>>,
+    /// Also count matching documents per facet value (language, format, provision, region,
+    /// issuer, type, year).
+    pub facets: bool,
 }
 
 impl SearchRequest {
@@ -41,6 +44,7 @@ impl SearchRequest {
             passages_per_doc: 3,
             expand: true,
             taxonomy: None,
+            facets: false,
         }
     }
 }
@@ -102,6 +106,9 @@ pub struct SearchResponse {
     /// English phrases of the query expanded to Chinese provision terms.
     #[serde(default)]
     pub expanded: BTreeMap<String, Vec<String>>,
+    /// Document counts per facet value, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facets: Option<crate::facets::Facets>,
     pub documents: Vec<DocumentHit>,
 }
 
@@ -213,6 +220,11 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
             .then(b.1.count.cmp(&a.1.count))
             .then(a.0.cmp(&b.0))
     });
+    let facets = if req.facets {
+        Some(crate::facets::facet_counts(searcher, fields, &parsed)?)
+    } else {
+        None
+    };
     let patterns = parsed.highlight_patterns();
     let mut documents = Vec::new();
     for (_, group) in ranked.into_iter().skip(req.offset).take(req.limit) {
@@ -269,6 +281,7 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
         total_passages,
         took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
         expanded,
+        facets,
         documents,
     })
 }

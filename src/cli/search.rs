@@ -50,6 +50,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<ExitCode> {
     req.limit = a.limit;
     req.offset = a.offset;
     req.expand = !a.no_expand;
+    req.facets = a.json;
     req.taxonomy = Some(super::index_taxonomy(&a.index));
     let resp = match provisio::search(&searcher, &fields, &req) {
         Ok(r) => r,

@@ -47,6 +47,7 @@ pub async fn search(
     let p: SearchParams = params(&uri)?;
     let mut input = SearchInput::validate(p.q, p.lang, p.format, p.limit, p.offset)?;
     input.expand = p.expand.unwrap_or(true);
+    input.facets = true;
     let resp = state.blocking(move |s| Ok(input.run(s)?)).await?;
     Ok(Json(resp))
 }

@@ -155,6 +155,8 @@ pub(crate) struct SearchInput {
     pub offset: usize,
     /// Expand English provision words to Chinese terms.
     pub expand: bool,
+    /// Count documents per facet value (the API does; the page counts its own).
+    pub facets: bool,
 }
 
 impl SearchInput {
@@ -214,6 +216,7 @@ impl SearchInput {
             limit,
             offset: offset.unwrap_or(0),
             expand: true,
+            facets: false,
         })
     }
 
@@ -252,6 +255,7 @@ impl SearchInput {
         req.limit = self.limit;
         req.offset = self.offset;
         req.expand = self.expand;
+        req.facets = self.facets;
         req.taxonomy = Some(shared.taxonomy());
         let mut resp = crate::search(&shared.reader.searcher(), &shared.fields, &req)?;
         resp.query = self.q.clone();

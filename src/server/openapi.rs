@@ -145,6 +145,7 @@ fn schemas() -> Value {
                 "total_passages": {"type": "integer", "minimum": 0},
                 "took_ms": {"type": "number"},
                 "expanded": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}, "description": "English phrase of the query → the Chinese provision terms it was expanded to"},
+                "facets": {"$ref": "#/components/schemas/Facets", "description": "Matching documents per language, format, provision, region, issuer, type and year"},
                 "documents": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentHit"}}
             }
         },

@@ -121,3 +121,30 @@ async fn search_page_offers_provision_filters_and_shows_expansions() {
         .json();
     assert_eq!(json["expanded"], serde_json::json!({}));
 }
+
+#[tokio::test]
+async fn api_search_counts_documents_per_facet() {
+    let ws = fixture();
+    let app = app(state(&ws, None));
+    let uri = format!("/api/search?q={}", enc("免费仓储 OR warehousing"));
+    let json = get(&app, &uri).await.json();
+    let facets = &json["facets"];
+    let count = |facet: &str, value: &str| {
+        facets[facet]
+            .as_array()
+            .expect("facet list")
+            .iter()
+            .find(|c| c["value"] == value)
+            .map(|c| c["documents"].as_u64().expect("count"))
+    };
+    assert_eq!(json["total_documents"], 3);
+    assert_eq!(count("provision", "free_warehousing"), Some(3));
+    assert_eq!(count("language", "zh"), Some(2));
+    assert_eq!(count("region", "/四川省"), Some(1));
+    assert_eq!(count("doctype", "通知"), Some(1));
+    // Narrowed by a filter, the counts follow.
+    let uri = format!("/api/search?q={}", enc("免费仓储 region:四川"));
+    let json = get(&app, &uri).await.json();
+    assert_eq!(json["total_documents"], 1);
+    assert_eq!(json["facets"]["language"][0]["documents"], 1);
+}
