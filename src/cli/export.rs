@@ -40,6 +40,17 @@ pub fn run(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let searcher = idx.reader()?.searcher();
     let taxonomy = super::index_taxonomy(&a.index);
     let query = a.query.join(" ");
+    let write = |w: &mut dyn Write| {
+        export(
+            &searcher,
+            &fields,
+            &query,
+            format,
+            &taxonomy,
+            !a.no_expand,
+            w,
+        )
+    };
     let result = match &a.out {
         Some(path) => {
             let tmp = path.with_extension(format!("{}.partial", format.extension()));
@@ -48,16 +59,7 @@ pub fn run(a: ExportArgs) -> anyhow::Result<ExitCode> {
                 Err(e) => return super::fail(provisio::Error::io(&tmp, e)),
             };
             let mut w = std::io::BufWriter::new(file);
-            let r = export(
-                &searcher,
-                &fields,
-                &query,
-                format,
-                &taxonomy,
-                !a.no_expand,
-                &mut w,
-            );
-            let r = r.and_then(|n| {
+            let r = write(&mut w).and_then(|n| {
                 w.flush().map_err(|e| provisio::Error::io(&tmp, e))?;
                 std::fs::rename(&tmp, path).map_err(|e| provisio::Error::io(path, e))?;
                 Ok(n)
@@ -70,15 +72,7 @@ pub fn run(a: ExportArgs) -> anyhow::Result<ExitCode> {
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            export(
-                &searcher,
-                &fields,
-                &query,
-                format,
-                &taxonomy,
-                !a.no_expand,
-                &mut w,
-            )
+            write(&mut w)
         }
     };
     match result {
