@@ -53,6 +53,7 @@ pub struct EvidenceRow {
     pub title: String,
     pub issuer: String,
     pub docno: String,
+    pub doctype: String,
     pub date: String,
     pub region: String,
     pub path: String,
@@ -68,10 +69,11 @@ pub struct EvidenceRow {
 }
 
 /// Column names of the CSV, in order.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "title",
     "issuer",
     "docno",
+    "doctype",
     "date",
     "region",
     "path",
@@ -102,6 +104,7 @@ impl EvidenceRow {
             title: r.title,
             issuer: r.issuers.join("; "),
             docno: r.docno.unwrap_or_default(),
+            doctype: r.doctype.unwrap_or_default(),
             date: r.date.unwrap_or_default(),
             region: regions
                 .iter()
@@ -121,11 +124,12 @@ impl EvidenceRow {
         }
     }
 
-    fn cells(&self) -> [String; 15] {
+    fn cells(&self) -> [String; 16] {
         [
             self.title.clone(),
             self.issuer.clone(),
             self.docno.clone(),
+            self.doctype.clone(),
             self.date.clone(),
             self.region.clone(),
             self.path.clone(),

@@ -388,7 +388,7 @@ pub fn openapi_spec() -> Value {
                 "responses": merge(json_ok("Matrix", "The matrix"), error_responses(&[("400", "Malformed query or parameter"), unauthorized]))
             }},
             "/api/export": {"get": {
-                "summary": "Evidence export: one row per matching passage with title, issuer, docno, date, region, path, page, label, text, provisions and the file's blake3; streamed",
+                "summary": "Evidence export: one row per matching passage with title, issuer, docno, doctype, date, region, path, page, label, text, provisions and the file's blake3; streamed",
                 "parameters": [q_param(true), param("format", "query", false, json!({"type": "string", "enum": ["csv", "jsonl"], "default": "csv"}), "csv (UTF-8 with BOM) or jsonl"), expand_param()],
                 "responses": merge(json!({"200": {"description": "The passages", "content": {
                     "text/csv": {"schema": {"type": "string"}},

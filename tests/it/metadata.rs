@@ -116,7 +116,7 @@ fn bad_filters_are_clear_errors() {
 }
 
 /// The hand-made labels of the 60 State Council documents (tests/data).
-fn labels() -> Vec<(String, String, String, String)> {
+fn labels() -> Vec<(String, String, String, String, String)> {
     let text = include_str!("../data/state_council_labels.tsv");
     text.lines()
         .skip(1)
@@ -124,7 +124,7 @@ fn labels() -> Vec<(String, String, String, String)> {
         .map(|l| {
             let c: Vec<&str> = l.split('\t').collect();
             let get = |i: usize| c.get(i).copied().unwrap_or("").trim().to_string();
-            (get(0), get(1), get(2), get(3))
+            (get(0), get(1), get(2), get(3), get(4))
         })
         .collect()
 }
@@ -161,8 +161,8 @@ fn state_council_accuracy_stays_at_the_measured_level() {
         let path = v["path"].as_str().expect("path").to_string();
         by_path.entry(path).or_insert(v);
     }
-    let (mut docno_ok, mut issuer_ok, mut date_ok) = (0, 0, 0);
-    for (id, docno, issuers, date) in &labels {
+    let (mut docno_ok, mut issuer_ok, mut date_ok, mut type_ok) = (0, 0, 0, 0);
+    for (id, docno, issuers, date, doctype) in &labels {
         let v = &by_path[&format!("{id}.html")];
         let got_issuers: Vec<&str> = v["issuer"]
             .as_str()
@@ -181,6 +181,11 @@ fn state_council_accuracy_stays_at_the_measured_level() {
         } else {
             eprintln!("{id}: issuers {got_issuers:?} (labelled {want_issuers:?})");
         }
+        if v["doctype"] == doctype.as_str() {
+            type_ok += 1;
+        } else {
+            eprintln!("{id}: doctype {} (labelled {doctype})", v["doctype"]);
+        }
         if v["date"] == date.as_str() {
             date_ok += 1;
         } else {
@@ -188,10 +193,11 @@ fn state_council_accuracy_stays_at_the_measured_level() {
         }
     }
     eprintln!(
-        "State Council D082–D141 through the whole pipeline: docno {docno_ok}/60, issuer {issuer_ok}/60, date {date_ok}/60"
+        "State Council D082–D141 through the whole pipeline: docno {docno_ok}/60, issuer {issuer_ok}/60, date {date_ok}/60, doctype {type_ok}/60"
     );
     // Measured 60/60 on all three when this test was written; the floor is 95%/90%.
     assert!(docno_ok >= 60, "docno accuracy fell: {docno_ok}/60");
     assert!(issuer_ok >= 60, "issuer accuracy fell: {issuer_ok}/60");
     assert!(date_ok >= 60, "date accuracy fell: {date_ok}/60");
+    assert!(type_ok >= 60, "doctype accuracy fell: {type_ok}/60");
 }
