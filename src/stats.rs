@@ -24,11 +24,13 @@ pub struct Stats {
     pub failed: Vec<index::Failure>,
     pub index_bytes: u64,
     pub last_indexed: Option<String>,
+    /// Documents with at least one passage tagged with each provision, most first.
+    pub by_provision: Vec<crate::facets::FacetCount>,
 }
 
 /// Read statistics of the index in `index_dir`.
 pub fn stats(index_dir: &Path) -> Result<Stats> {
-    let (idx, _) = index::open_read(index_dir)?;
+    let (idx, fields) = index::open_read(index_dir)?;
     let manifest = Manifest::load(index_dir).unwrap_or_default();
     let mut s = Stats {
         index_bytes: index::disk_size(index_dir),
@@ -53,6 +55,9 @@ pub fn stats(index_dir: &Path) -> Result<Stats> {
         }
     }
     // Count passages from the index itself (the manifest could only repeat itself).
-    s.passages = idx.reader()?.searcher().num_docs();
+    let searcher = idx.reader()?.searcher();
+    s.passages = searcher.num_docs();
+    s.by_provision =
+        crate::facets::facet_counts(&searcher, &fields, &crate::query::parse("*")?)?.provision;
     Ok(s)
 }

@@ -44,6 +44,12 @@ pub fn run(a: StatsArgs) -> anyhow::Result<ExitCode> {
             c.passages
         );
     }
+    if !s.by_provision.is_empty() {
+        out!("documents by provision:");
+        for c in &s.by_provision {
+            out!("  {:<24} {:>6}", c.value, c.documents);
+        }
+    }
     out!("unsupported files: {}", s.unsupported);
     out!("failed files: {}", s.failed.len());
     for f in &s.failed {

@@ -233,7 +233,7 @@ fn schemas() -> Value {
         },
         "Stats": {
             "type": "object",
-            "required": ["documents", "passages", "by_format", "by_language", "unsupported", "failed", "index_bytes", "last_indexed"],
+            "required": ["documents", "passages", "by_format", "by_language", "unsupported", "failed", "index_bytes", "last_indexed", "by_provision"],
             "properties": {
                 "documents": {"type": "integer"},
                 "passages": {"type": "integer"},
@@ -242,7 +242,8 @@ fn schemas() -> Value {
                 "unsupported": {"type": "integer"},
                 "failed": {"type": "array", "items": {"$ref": "#/components/schemas/Failure"}},
                 "index_bytes": {"type": "integer"},
-                "last_indexed": {"type": ["string", "null"]}
+                "last_indexed": {"type": ["string", "null"]},
+                "by_provision": {"type": "array", "items": {"$ref": "#/components/schemas/FacetCount"}, "description": "Documents with a passage tagged with each provision"}
             }
         },
         "Health": {
