@@ -330,7 +330,13 @@ fn retag(
 fn save_taxonomy(index_dir: &Path, taxonomy: &Taxonomy) -> Result<()> {
     let path = index_dir.join(super::TAXONOMY_FILE);
     let tmp = index_dir.join(format!("{}.tmp", super::TAXONOMY_FILE));
-    std::fs::write(&tmp, taxonomy.source()).map_err(|e| Error::io(&tmp, e))?;
+    {
+        use std::io::Write as _;
+        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        f.write_all(taxonomy.source().as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(|e| Error::io(&tmp, e))?;
+    }
     std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
     Ok(())
 }
@@ -416,20 +422,6 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
         }
     }
 
-    // A changed taxonomy: re-tag what is not going to be re-extracted anyway.
-    if retag_all {
-        let again: HashSet<&str> = todo.iter().map(|c| c.rel_path.as_str()).collect();
-        let ids: HashSet<String> = manifest
-            .files
-            .iter()
-            .filter(|(p, e)| e.status == FileStatus::Indexed && !again.contains(p.as_str()))
-            .map(|(_, e)| e.doc_id.clone())
-            .collect();
-        retag(&index, &writer, &fields, &opts.taxonomy, &ids)?;
-        summary.retagged = ids.len();
-    }
-    manifest.taxonomy_hash = Some(taxonomy_hash);
-
     let bar = if opts.progress && !todo.is_empty() {
         let bar = ProgressBar::new(todo.len() as u64);
         bar.set_style(
@@ -457,6 +449,8 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
         })
         .collect();
     let mut dirty_files = 0usize;
+    // Documents written afresh in this run (already tagged with the current taxonomy).
+    let mut rewritten: HashSet<String> = HashSet::new();
     let result = std::thread::scope(|scope| -> Result<()> {
         let prev_entries = &prev_entries;
         scope.spawn(move || {
@@ -504,6 +498,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                     }
                 }
                 Outcome::Indexed(rec) => {
+                    rewritten.insert(doc_id.clone());
                     writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
                     add_passages(&writer, &fields, c, &p.hash, rec)?;
                     entry.format = Some(rec.format.as_str().to_string());
@@ -550,8 +545,30 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             reason: p.reason,
         });
     }
+    // A changed taxonomy: re-tag every indexed document this run did not write afresh,
+    // from its stored passages (files unchanged by stat, or touched but identical).
+    if retag_all {
+        let ids: HashSet<String> = manifest
+            .files
+            .values()
+            .filter(|e| e.status == FileStatus::Indexed && !rewritten.contains(&e.doc_id))
+            .map(|e| e.doc_id.clone())
+            .collect();
+        retag(&index, &writer, &fields, &opts.taxonomy, &ids)?;
+        summary.retagged = ids.len();
+    }
+    let manifest_taxonomy_changed =
+        manifest.taxonomy_hash.as_deref() != Some(taxonomy_hash.as_str());
+    // Only now do the tags match the taxonomy; a checkpoint before this still names the
+    // old one, so a run killed half-way re-tags again. The file readers load comes first.
+    manifest.taxonomy_hash = Some(taxonomy_hash);
+    save_taxonomy(&opts.index_dir, &opts.taxonomy)?;
     manifest.last_indexed = Some(now_rfc3339());
-    let changed = full || summary.removed > 0 || dirty_files > 0 || summary.retagged > 0;
+    let changed = full
+        || summary.removed > 0
+        || dirty_files > 0
+        || summary.retagged > 0
+        || manifest_taxonomy_changed;
     if changed {
         commit(&mut writer, &mut manifest, &opts.index_dir)?;
     } else {
@@ -561,7 +578,6 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             .map_err(|e| Error::io(&opts.index_dir, e))?;
     }
     writer.wait_merging_threads()?;
-    save_taxonomy(&opts.index_dir, &opts.taxonomy)?;
 
     summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
     let indexed = manifest

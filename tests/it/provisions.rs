@@ -98,12 +98,23 @@ fn a_new_taxonomy_retags_without_reading_files_again() {
         .and_then(|f| f.set_modified(mtime))
         .expect("keep mtime");
 
+    // And touch the other file without changing it: it is hashed, found identical, and must
+    // still be re-tagged.
+    let grant = ws.corpus().join("zh/grant.txt");
+    std::fs::File::options()
+        .write(true)
+        .open(&grant)
+        .and_then(|f| f.set_modified(mtime + std::time::Duration::from_secs(60)))
+        .expect("touch");
+
     let mut opts = IndexOptions::new(ws.corpus(), ws.index_dir());
     opts.taxonomy = custom.clone();
     let s = provisio::run_index(&opts).expect("retag run");
     assert_eq!((s.added, s.updated, s.retagged), (0, 0, 2), "{s:?}");
+    assert_eq!(s.unchanged, 2, "{s:?}");
     let r = ws.search("provision:museum_hours");
     assert_eq!(paths(&r), ["zh/far.txt"]);
+    // The touched file lost the built-in tags too.
     assert!(
         r.documents[0].passages[0].text.contains("博物馆"),
         "stored text re-used"
