@@ -48,11 +48,20 @@ impl RowKind {
     pub fn filter(self, v: &str) -> String {
         match self {
             RowKind::Region => format!("region:{v}"),
-            RowKind::Issuer if v.contains(char::is_whitespace) => format!("issuer:\"{v}\""),
-            RowKind::Issuer => format!("issuer:{v}"),
+            RowKind::Issuer => issuer_filter(v),
             RowKind::Year => format!("year:{v}"),
             RowKind::Doctype => format!("type:{v}"),
         }
+    }
+}
+
+/// The clause selecting documents issued by exactly `name` (quoted: an exact name). A name
+/// holding a quote cannot be quoted; it falls back to containment.
+pub fn issuer_filter(name: &str) -> String {
+    if name.contains(['"', '“', '”']) {
+        format!("issuer:{}", name.replace(char::is_whitespace, ""))
+    } else {
+        format!("issuer:\"{name}\"")
     }
 }
 

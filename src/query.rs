@@ -50,8 +50,11 @@ pub enum Clause {
     Format(String),
     /// A provision id (`export_rebate`).
     Provision(String),
-    /// Part of an issuing authority's name.
-    Issuer(String),
+    /// An issuing authority: its exact name when quoted, else any name containing the words.
+    Issuer {
+        name: String,
+        exact: bool,
+    },
     /// A document number or part of one, brackets normalised.
     Docno(String),
     /// Region facet paths; any of them.
@@ -212,7 +215,10 @@ fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause
             }
             Clause::Provision(id)
         }
-        Some("issuer") => Clause::Issuer(value),
+        Some("issuer") => Clause::Issuer {
+            name: crate::analysis::fold_str(value.trim()),
+            exact: quoted,
+        },
         Some("docno") => Clause::Docno(normalize_docno(&value).unwrap_or(value)),
         Some("region") => {
             let regions = resolve_region_query(value.trim());
@@ -455,8 +461,9 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
         Clause::Format(v) => Some(term_query(f.format, v)),
         Clause::Provision(id) => Some(term_query(f.provision, id)),
         Clause::Doctype(t) => Some(term_query(f.doctype, t)),
-        Clause::Issuer(v) => {
-            Some(text_query(f.issuer_text, v, true).unwrap_or_else(|| Box::new(EmptyQuery)))
+        Clause::Issuer { name, exact: true } => Some(term_query(f.issuer, name)),
+        Clause::Issuer { name, exact: false } => {
+            Some(text_query(f.issuer_text, name, true).unwrap_or_else(|| Box::new(EmptyQuery)))
         }
         Clause::Docno(v) => {
             Some(text_query(f.docno_text, v, true).unwrap_or_else(|| Box::new(EmptyQuery)))

@@ -243,16 +243,9 @@ fn refine_list(
     let mut out = format!("<section class=\"facet-group\"><h2>{title}</h2><ul class=\"facet\">");
     for c in counts.iter().take(REFINE_SHOWN) {
         let add = clause(&c.value);
-        let active = input.q.contains(&add);
-        let q = if active {
-            input
-                .q
-                .replace(&add, " ")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            format!("{} {add}", input.q)
+        let (q, active) = match without_clause(&input.q, &add) {
+            Some(rest) => (rest, true),
+            None => (format!("{} {add}", input.q), false),
         };
         let q = if q.trim().is_empty() {
             "*".to_string()
@@ -281,18 +274,26 @@ fn refine_list(
     out
 }
 
+/// `q` without the filter clause `clause` when `q` has it as whole words (not negated, not
+/// a prefix of a longer value); `None` when it does not.
+fn without_clause(q: &str, clause: &str) -> Option<String> {
+    let words: Vec<&str> = q.split_whitespace().collect();
+    let want: Vec<&str> = clause.split_whitespace().collect();
+    if want.is_empty() || words.len() < want.len() {
+        return None;
+    }
+    let at = (0..=words.len() - want.len()).find(|&i| words[i..i + want.len()] == want[..])?;
+    let rest: Vec<&str> = words[..at]
+        .iter()
+        .chain(&words[at + want.len()..])
+        .copied()
+        .collect();
+    Some(rest.join(" "))
+}
+
 /// `/四川省/成都市` → `四川省 › 成都市`.
 pub fn region_name(path: &str) -> String {
     path.trim_start_matches('/').replace('/', " › ")
-}
-
-/// A filter value, quoted when it has spaces.
-fn quoted(v: &str) -> String {
-    if v.contains(char::is_whitespace) {
-        format!("\"{v}\"")
-    } else {
-        v.to_string()
-    }
 }
 
 fn results_body(
@@ -342,7 +343,7 @@ fn results_body(
         "Issuer",
         &facets.issuer,
         input,
-        |v| format!("issuer:{}", quoted(v)),
+        crate::matrix::issuer_filter,
         str::to_string,
     ));
     out.push_str(&refine_list(
@@ -530,4 +531,24 @@ fn pager(input: &SearchInput, page: usize, total: usize) -> String {
     }
     out.push_str("</nav>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_clause;
+
+    #[test]
+    fn clauses_are_removed_only_as_whole_words() {
+        let q = "补贴 region:/四川省/成都市 issuer:\"成都市 商务局\"";
+        assert_eq!(without_clause(q, "region:/四川省"), None);
+        assert_eq!(
+            without_clause(q, "region:/四川省/成都市").as_deref(),
+            Some("补贴 issuer:\"成都市 商务局\"")
+        );
+        assert_eq!(
+            without_clause(q, "issuer:\"成都市 商务局\"").as_deref(),
+            Some("补贴 region:/四川省/成都市")
+        );
+        assert_eq!(without_clause("-region:/四川省", "region:/四川省"), None);
+    }
 }

@@ -71,6 +71,13 @@ fn metadata_forms_are_extracted_and_filterable() {
     }
     assert_eq!(paths(&ws.search("docno:杭商务")), ["zh/joint.txt"]);
     assert_eq!(paths(&ws.search("issuer:杭州市财政局")), ["zh/joint.txt"]);
+    // Quoted: the exact name; unquoted: any name containing it.
+    assert_eq!(
+        paths(&ws.search("issuer:\"杭州市商务局\"")),
+        ["zh/joint.txt"]
+    );
+    assert_eq!(ws.search("issuer:\"杭州市\"").total_documents, 0);
+    assert_eq!(paths(&ws.search("issuer:杭州市")), ["zh/joint.txt"]);
     let mut zhejiang = paths(&ws.search("region:浙江"));
     zhejiang.sort();
     assert_eq!(zhejiang, ["zh/joint.txt", "zh/square.txt"]);

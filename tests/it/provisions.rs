@@ -174,6 +174,25 @@ fn matrix_counts_documents_not_passages() {
         paths(&search_in(&ws.index_dir(), &cell, 3)),
         ["zh/grant.txt"]
     );
+    // For every kind of row, every count equals what its link finds.
+    for rows in [
+        RowKind::Region,
+        RowKind::Issuer,
+        RowKind::Year,
+        RowKind::Doctype,
+    ] {
+        let m = matrix(&searcher, &fields, "*", rows, tax, true).expect("matrix");
+        assert!(!m.rows.is_empty(), "{rows:?}");
+        for r in &m.rows {
+            let found = search_in(&ws.index_dir(), &m.cell_query(r, None), 1).total_documents;
+            assert_eq!(found as u64, r.documents, "{rows:?} {}", r.value);
+            for (c, &n) in m.columns.iter().zip(&r.cells) {
+                let q = m.cell_query(r, Some(c));
+                let found = search_in(&ws.index_dir(), &q, 1).total_documents;
+                assert_eq!(found as u64, n, "{q}");
+            }
+        }
+    }
     // Restricted to a query.
     let m = matrix(&searcher, &fields, "博物馆", RowKind::Year, tax, true).expect("matrix");
     assert_eq!(m.total_documents, 1);
