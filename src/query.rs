@@ -61,8 +61,10 @@ pub enum Clause {
     Region(Vec<String>),
     /// 文种.
     Doctype(String),
-    /// Inclusive `yyyymmdd` bounds.
+    /// Inclusive `yyyymmdd` bounds (documents with a whole date).
     Date(u64, u64),
+    /// A year (any document dated in it, to the day or not).
+    Year(String),
     /// English words that name a provision, expanded to its Chinese terms: matches the words
     /// (all of them) or any of the terms.
     Expanded {
@@ -235,10 +237,15 @@ fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause
         }
         Some("type" | "doctype") => Clause::Doctype(value.trim().to_string()),
         Some("year") => {
-            let (lo, hi) = date_bounds(value.trim())
-                .filter(|_| value.trim().len() == 4)
-                .ok_or_else(|| Error::Query(format!("'{value}' is not a year")))?;
-            Clause::Date(lo, hi)
+            let v = value.trim();
+            if v.len() != 4 || date_bounds(v).is_none() {
+                return Err(Error::Query(format!("'{value}' is not a year")));
+            }
+            Clause::Year(v.to_string())
+        }
+        // A bare year also matches documents dated only to the year.
+        Some("date") if value.trim().len() == 4 && date_bounds(value.trim()).is_some() => {
+            Clause::Year(value.trim().to_string())
         }
         Some("date") => {
             let (lo, hi) = date_range(value.trim())?;
@@ -461,6 +468,7 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
         Clause::Format(v) => Some(term_query(f.format, v)),
         Clause::Provision(id) => Some(term_query(f.provision, id)),
         Clause::Doctype(t) => Some(term_query(f.doctype, t)),
+        Clause::Year(y) => Some(term_query(f.year, y)),
         Clause::Issuer { name, exact: true } => Some(term_query(f.issuer, name)),
         Clause::Issuer { name, exact: false } => {
             Some(text_query(f.issuer_text, name, true).unwrap_or_else(|| Box::new(EmptyQuery)))

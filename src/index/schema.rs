@@ -143,26 +143,27 @@ pub struct PassageRecord {
     pub provisions: Vec<String>,
 }
 
-/// `(year, yyyymmdd)` of a date string starting `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a missing
-/// month or day counts as the first.
-pub fn date_keys(date: &str) -> Option<(u32, u64)> {
-    let mut parts = date.trim().splitn(3, '-');
-    let year: u32 = parts.next()?.get(..4)?.parse().ok()?;
+/// The year of a date string starting `YYYY`, and its `yyyymmdd` only when the date is a
+/// whole `YYYY-MM-DD` (a date known to the year or month is not placed on a day, so day
+/// ranges do not match it; `year:` does).
+pub fn date_keys(date: &str) -> Option<(u32, Option<u64>)> {
+    let date = date.trim();
+    let year: u32 = date.get(..4)?.parse().ok()?;
     if !(1000..=9999).contains(&year) {
         return None;
     }
-    let month: u64 = parts
-        .next()
-        .and_then(|m| m.get(..2)?.parse().ok())
-        .unwrap_or(1);
-    let day: u64 = parts
-        .next()
-        .and_then(|d| d.get(..2)?.parse().ok())
-        .unwrap_or(1);
-    Some((
-        year,
-        u64::from(year) * 10_000 + month.clamp(1, 12) * 100 + day.clamp(1, 31),
-    ))
+    let parts: Vec<&str> = date.split('-').collect();
+    let num = |i: usize| -> Option<u64> {
+        let p = parts.get(i)?;
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let day = match (parts.len(), num(1), num(2)) {
+        (3, Some(m @ 1..=12), Some(d @ 1..=31)) => Some(u64::from(year) * 10_000 + m * 100 + d),
+        _ => None,
+    };
+    Some((year, day))
 }
 
 impl PassageRecord {
@@ -180,7 +181,9 @@ impl PassageRecord {
             d.add_text(f.date, date);
             if let Some((year, day)) = date_keys(date) {
                 d.add_text(f.year, year.to_string());
-                d.add_u64(f.day, day);
+                if let Some(day) = day {
+                    d.add_u64(f.day, day);
+                }
             }
         }
         d.add_u64(f.size, self.size);
@@ -255,9 +258,10 @@ mod tests {
 
     #[test]
     fn date_keys_accept_partial_dates() {
-        assert_eq!(date_keys("2023-05-12"), Some((2023, 20230512)));
-        assert_eq!(date_keys("2023-05"), Some((2023, 20230501)));
-        assert_eq!(date_keys("2023"), Some((2023, 20230101)));
+        assert_eq!(date_keys("2023-05-12"), Some((2023, Some(20230512))));
+        assert_eq!(date_keys("2023-05"), Some((2023, None)));
+        assert_eq!(date_keys("2023"), Some((2023, None)));
+        assert_eq!(date_keys("2023-13-01"), Some((2023, None)));
         assert_eq!(date_keys("May 2023"), None);
         assert_eq!(date_keys(""), None);
     }
