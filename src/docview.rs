@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::index::schema::{stored_text as text_of, stored_texts, stored_u64 as u64_of, Fields};
-use crate::query::parse;
+use crate::query::ParsedQuery;
 use serde::Serialize;
 use std::collections::HashSet;
 use tantivy::collector::DocSetCollector;
@@ -150,9 +150,9 @@ pub fn matching_ordinals(
     searcher: &Searcher,
     fields: &Fields,
     id: &str,
-    query: &str,
+    query: &ParsedQuery,
 ) -> Result<Vec<u64>> {
-    let parsed = parse(query)?.to_query(fields)?;
+    let parsed = query.to_query(fields)?;
     let both = BooleanQuery::new(vec![
         (Occur::Must, id_query(fields, id)),
         (Occur::Must, parsed),

@@ -55,6 +55,7 @@ pub async fn search(
 #[derive(Debug, Default, Deserialize)]
 pub struct DocParams {
     q: Option<String>,
+    expand: Option<bool>,
 }
 
 /// A document with, when `q` was given, the ordinals of the passages it matches.
@@ -75,6 +76,7 @@ pub async fn doc(
     let id = path_id(id)?;
     let p: DocParams = params(&uri)?;
     let q = p.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    let expand = p.expand.unwrap_or(true);
     if q.as_ref()
         .is_some_and(|q| q.chars().count() > crate::query::MAX_QUERY_CHARS)
     {
@@ -86,7 +88,14 @@ pub async fn doc(
             let document = docview::load(&searcher, &s.fields, &id)?
                 .ok_or_else(|| ApiError::not_found("no document with this id in the index"))?;
             let matching_passages = match q {
-                Some(q) => Some(docview::matching_ordinals(&searcher, &s.fields, &id, &q)?),
+                Some(q) => {
+                    let taxonomy = s.taxonomy();
+                    let (parsed, _) =
+                        crate::query::parse_with(&q, expand.then_some(taxonomy.as_ref()))?;
+                    Some(docview::matching_ordinals(
+                        &searcher, &s.fields, &id, &parsed,
+                    )?)
+                }
                 None => None,
             };
             Ok(DocResponse {

@@ -10,7 +10,7 @@ use super::html::{
 };
 use super::AppState;
 use crate::docview::{self, passage_anchor, DocumentView};
-use crate::query::parse;
+use crate::query::parse_with;
 use crate::search::{match_ranges, snippet};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -23,6 +23,7 @@ use std::fmt::Write;
 #[derive(Debug, Default, Deserialize)]
 pub struct DocParams {
     q: Option<String>,
+    expand: Option<bool>,
 }
 
 /// What the document page shows besides the document: the matches of `q`, or why none.
@@ -31,6 +32,8 @@ struct Matches {
     passages: BTreeMap<u64, Vec<(usize, usize)>>,
     /// False when `q` has no text to highlight (only filters or `*`): nothing is listed.
     active: bool,
+    /// What to highlight (the query as searched, expansions included).
+    patterns: Vec<crate::query::HighlightPattern>,
     error: Option<ApiError>,
 }
 
@@ -43,6 +46,7 @@ pub async fn doc_page(
     let id = path_id(id)?;
     let p: DocParams = params(&uri)?;
     let q = p.q.unwrap_or_default().trim().to_string();
+    let expand = p.expand.unwrap_or(true);
     if q.chars().count() > crate::query::MAX_QUERY_CHARS {
         return Err(ApiError::bad_request("query_too_long", "q is too long").into());
     }
@@ -55,14 +59,18 @@ pub async fn doc_page(
             let mut m = Matches {
                 passages: BTreeMap::new(),
                 active: false,
+                patterns: Vec::new(),
                 error: None,
             };
             if !q.is_empty() {
-                match docview::matching_ordinals(&searcher, &s.fields, &id, &q) {
-                    Ok(ordinals) => {
-                        let patterns = parse(&q)
-                            .map(|p| p.highlight_patterns())
-                            .unwrap_or_default();
+                let taxonomy = s.taxonomy();
+                let parsed = parse_with(&q, expand.then_some(taxonomy.as_ref()));
+                let found = parsed.and_then(|(parsed, _)| {
+                    let ordinals = docview::matching_ordinals(&searcher, &s.fields, &id, &parsed)?;
+                    Ok((ordinals, parsed.highlight_patterns()))
+                });
+                match found {
+                    Ok((ordinals, patterns)) => {
                         m.active = !patterns.is_empty();
                         for o in ordinals.into_iter().filter(|_| m.active) {
                             let found = doc.passages.binary_search_by_key(&o, |pv| pv.ordinal);
@@ -74,6 +82,7 @@ pub async fn doc_page(
                                 }
                             }
                         }
+                        m.patterns = patterns;
                     }
                     Err(e) if e.is_user_error() => m.error = Some(e.into()),
                     Err(e) => return Err(e.into()),
@@ -156,7 +165,7 @@ fn doc_body(doc: &DocumentView, q: &str, matches: &Matches) -> String {
         );
         if n > 0 {
             out.push_str("<ol>");
-            let patterns = parse(q).map(|p| p.highlight_patterns()).unwrap_or_default();
+            let patterns = &matches.patterns;
             for ordinal in matches.passages.keys() {
                 let found = doc.passages.binary_search_by_key(ordinal, |p| p.ordinal);
                 if let Ok(p) = found.map(|i| &doc.passages[i]) {
@@ -170,7 +179,7 @@ fn doc_body(doc: &DocumentView, q: &str, matches: &Matches) -> String {
                         "<li><a class=\"cite\" href=\"#p-{ordinal}\">p. {} · {}</a> <span class=\"snippet\" lang=\"{lang}\">{}</span></li>",
                         p.page,
                         esc(label),
-                        snippet(&p.text, &patterns)
+                        snippet(&p.text, patterns)
                     );
                 }
             }

@@ -412,7 +412,10 @@ fn results_body(
         return out;
     }
     let _ = write!(out, "<ol class=\"docs\" start=\"{}\">", input.offset + 1);
-    let qs = query_string(&[("q", &input.q)]);
+    let qs = query_string(&[
+        ("q", &input.q),
+        ("expand", if input.expand { "" } else { "false" }),
+    ]);
     for d in &resp.documents {
         let doc_href = format!("/doc/{}{}", url_encode(&d.id), qs);
         let lang = lang_attr(&d.language);

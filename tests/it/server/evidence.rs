@@ -148,3 +148,29 @@ async fn api_search_counts_documents_per_facet() {
     assert_eq!(json["total_documents"], 1);
     assert_eq!(json["facets"]["language"][0]["documents"], 1);
 }
+
+#[tokio::test]
+async fn document_page_highlights_what_an_expanded_query_found() {
+    let ws = fixture();
+    let app = app(state(&ws, None));
+    let id = super::id_of(&app, "zh/sichuan.txt").await;
+    let html = get(&app, &format!("/doc/{id}?q=export+license"))
+        .await
+        .text();
+    assert!(
+        html.contains("1 passage match"),
+        "the licence clause is listed"
+    );
+    assert!(html.contains("<mark>出口许可证</mark>"));
+    let json = get(&app, &format!("/api/doc/{id}?q=export+license"))
+        .await
+        .json();
+    assert_eq!(json["matching_passages"].as_array().map(Vec::len), Some(1));
+    let json = get(
+        &app,
+        &format!("/api/doc/{id}?q=export+license&expand=false"),
+    )
+    .await
+    .json();
+    assert_eq!(json["matching_passages"], serde_json::json!([]));
+}
