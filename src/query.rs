@@ -651,37 +651,109 @@ impl ParsedQuery {
                 .find(|&j| plain_word(&self.required[j]).is_none())
                 .unwrap_or(self.required.len());
             if run_end == k {
-                out.push(self.required[k].clone());
+                // An OR group: each plain word in it is expanded on its own.
+                let group = self.required[k]
+                    .iter()
+                    .map(|c| expand_single(c, taxonomy, &mut report))
+                    .collect();
+                out.push(group);
                 k += 1;
                 continue;
             }
             let words: Vec<&str> = (k..run_end)
                 .filter_map(|j| plain_word(&self.required[j]))
                 .collect();
-            let expansions = taxonomy.expand_english(&words);
-            let mut w = 0;
-            while w < words.len() {
-                match expansions.iter().find(|e| e.start == w && e.len > 0) {
-                    Some(e) => {
-                        let span: Vec<String> =
-                            words[w..w + e.len].iter().map(|s| s.to_string()).collect();
-                        report.insert(e.phrase.clone(), e.zh_terms.clone());
-                        out.push(vec![Clause::Expanded {
-                            words: span,
-                            terms: e.zh_terms.clone(),
-                        }]);
-                        w += e.len;
-                    }
-                    None => {
-                        out.push(self.required[k + w].clone());
-                        w += 1;
-                    }
-                }
+            let spans = merged_expansions(taxonomy, &words);
+            if spans.is_empty() {
+                out.extend(self.required[k..run_end].iter().cloned());
+                k = run_end;
+                continue;
+            }
+            // Words no expansion covers stay required on the English side of every expanded
+            // clause of the run, but do not shut out the Chinese side: `vehicle registration`
+            // is (vehicle AND registration) OR 注册登记 OR ….
+            let covered: std::collections::HashSet<usize> = spans
+                .iter()
+                .flat_map(|(start, len, _, _)| *start..start + len)
+                .collect();
+            let leftover: Vec<String> = (0..words.len())
+                .filter(|i| !covered.contains(i))
+                .map(|i| words[i].to_string())
+                .collect();
+            for (start, len, phrase, terms) in spans {
+                report.insert(phrase, terms.clone());
+                let mut english: Vec<String> = leftover.clone();
+                english.extend(words[start..start + len].iter().map(|w| w.to_string()));
+                out.push(vec![Clause::Expanded {
+                    words: english,
+                    terms,
+                }]);
             }
             k = run_end;
         }
         self.required = out;
+        // An excluded provision word excludes its Chinese terms too (`-rebate`).
+        self.excluded = std::mem::take(&mut self.excluded)
+            .iter()
+            .map(|c| expand_single(c, taxonomy, &mut report))
+            .collect();
         report
+    }
+}
+
+/// Expansions of a run of words, non-overlapping, left to right; expansions that start at the
+/// same word and cover the same span (several provisions) are merged into one set of terms.
+/// Each is `(start, len, phrase, terms)`.
+fn merged_expansions(
+    taxonomy: &Taxonomy,
+    words: &[&str],
+) -> Vec<(usize, usize, String, Vec<String>)> {
+    let found = taxonomy.expand_english(words);
+    let mut out: Vec<(usize, usize, String, Vec<String>)> = Vec::new();
+    let mut w = 0;
+    while w < words.len() {
+        let here: Vec<_> = found.iter().filter(|e| e.start == w && e.len > 0).collect();
+        let Some(len) = here.iter().map(|e| e.len).max() else {
+            w += 1;
+            continue;
+        };
+        let mut terms: Vec<String> = Vec::new();
+        for e in here.iter().filter(|e| e.len == len) {
+            for t in &e.zh_terms {
+                if !terms.contains(t) {
+                    terms.push(t.clone());
+                }
+            }
+        }
+        let phrase = here
+            .iter()
+            .find(|e| e.len == len)
+            .map_or_else(String::new, |e| e.phrase.clone());
+        out.push((w, len, phrase, terms));
+        w += len;
+    }
+    out
+}
+
+/// A single plain word that names a provision on its own, expanded; anything else unchanged.
+fn expand_single(
+    clause: &Clause,
+    taxonomy: &Taxonomy,
+    report: &mut BTreeMap<String, Vec<String>>,
+) -> Clause {
+    let group = std::slice::from_ref(clause);
+    let Some(word) = plain_word(group) else {
+        return clause.clone();
+    };
+    match merged_expansions(taxonomy, &[word]).pop() {
+        Some((_, _, phrase, terms)) => {
+            report.insert(phrase, terms.clone());
+            Clause::Expanded {
+                words: vec![word.to_string()],
+                terms,
+            }
+        }
+        None => clause.clone(),
     }
 }
 
@@ -700,6 +772,45 @@ fn plain_word(group: &[Clause]) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn expanded(q: &str) -> (ParsedQuery, BTreeMap<String, Vec<String>>) {
+        parse_with(q, Some(Taxonomy::builtin())).unwrap()
+    }
+
+    #[test]
+    fn expansion_keeps_leftover_words_on_the_english_side() {
+        let (q, report) = expanded("vehicle registration");
+        assert_eq!(q.required.len(), 1, "{:?}", q.required);
+        let Clause::Expanded { words, terms } = &q.required[0][0] else {
+            panic!("{:?}", q.required)
+        };
+        assert!(
+            words.contains(&"vehicle".to_string()) && words.contains(&"registration".to_string())
+        );
+        assert!(!terms.is_empty());
+        assert!(!report.is_empty());
+    }
+
+    #[test]
+    fn expansion_reaches_or_groups_and_exclusions() {
+        let (q, report) = expanded("出口 -rebate");
+        assert!(
+            matches!(q.excluded[0], Clause::Expanded { .. }),
+            "{:?}",
+            q.excluded
+        );
+        assert!(report.contains_key("rebate"));
+        let (q, _) = expanded("rebate OR 补贴");
+        assert!(matches!(q.required[0][0], Clause::Expanded { .. }));
+        assert!(matches!(q.required[0][1], Clause::Text { .. }));
+        // Quoted words are never expanded.
+        let (q, report) = expanded("\"export licence\"");
+        assert!(report.is_empty());
+        assert!(matches!(
+            q.required[0][0],
+            Clause::Text { quoted: true, .. }
+        ));
+    }
 
     #[test]
     fn parses_syntax() {
