@@ -170,13 +170,18 @@ pub struct ExportParams {
 }
 
 /// Sends what the exporter writes to the response body in 64 KiB chunks; fails (ending the
-/// export) once the client has gone.
+/// export) once the client has gone or has not read anything for [`EXPORT_STALL`].
 struct ChannelWriter {
     tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
     buf: Vec<u8>,
+    runtime: tokio::runtime::Handle,
 }
 
 const CHUNK: usize = 64 * 1024;
+/// An export whose client reads nothing for this long is abandoned.
+pub const EXPORT_STALL: std::time::Duration = std::time::Duration::from_secs(60);
+/// Exports running at once; more get 503 (each holds a worker thread and a searcher).
+pub const MAX_EXPORTS: usize = 2;
 
 impl std::io::Write for ChannelWriter {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
@@ -192,9 +197,12 @@ impl std::io::Write for ChannelWriter {
             return Ok(());
         }
         let chunk = Bytes::from(std::mem::take(&mut self.buf));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+        let send = tokio::time::timeout(EXPORT_STALL, self.tx.send(Ok(chunk)));
+        match self.runtime.block_on(send) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(std::io::ErrorKind::BrokenPipe.into()),
+            Err(_) => Err(std::io::ErrorKind::TimedOut.into()),
+        }
     }
 }
 
@@ -219,26 +227,46 @@ pub async fn api_export(State(state): State<AppState>, uri: Uri) -> Result<Respo
         let fields = state.shared.fields.clone();
         crate::query::parse(&q)?.to_query(&fields)?;
     }
+    let Ok(permit) = state.shared.exports.clone().try_acquire_owned() else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!("{MAX_EXPORTS} exports are already running; try again when one has finished"),
+        ));
+    };
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     let shared = state.shared.clone();
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let taxonomy = shared.taxonomy();
-        let searcher = shared.reader.searcher();
+        let _permit = permit;
         let mut w = ChannelWriter {
             tx: tx.clone(),
             buf: Vec::with_capacity(CHUNK),
+            runtime: runtime.clone(),
         };
-        if let Err(e) = export(
-            &searcher,
-            &shared.fields,
-            &q,
-            format,
-            &taxonomy,
-            expand,
-            &mut w,
-        ) {
-            tracing::warn!("export of '{q}' stopped: {e}");
-            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        // A panic must not look like a complete file: the body then ends with an error, which
+        // the client sees as a broken transfer.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let taxonomy = shared.taxonomy();
+            let searcher = shared.reader.searcher();
+            export(
+                &searcher,
+                &shared.fields,
+                &q,
+                format,
+                &taxonomy,
+                expand,
+                &mut w,
+            )
+        }));
+        let failure = match outcome {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("the export failed unexpectedly".to_string()),
+        };
+        if let Some(message) = failure {
+            tracing::warn!("export of '{q}' stopped: {message}");
+            let _ = runtime.block_on(tx.send(Err(std::io::Error::other(message))));
         }
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {

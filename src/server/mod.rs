@@ -66,6 +66,8 @@ pub(crate) struct Shared {
     pub token: Option<auth::Token>,
     /// The index's taxonomy, reloaded when its file changes (a re-tag by `provisio index`).
     taxonomy: std::sync::RwLock<(Option<std::time::SystemTime>, Arc<Taxonomy>)>,
+    /// Permits for concurrent exports.
+    pub exports: Arc<tokio::sync::Semaphore>,
     _index: Index,
 }
 
@@ -115,6 +117,7 @@ impl AppState {
                     None,
                     crate::index::load_taxonomy(&opts.index_dir),
                 )),
+                exports: Arc::new(tokio::sync::Semaphore::new(matrix::MAX_EXPORTS)),
                 _index: index,
             }),
         })

@@ -394,7 +394,7 @@ pub fn openapi_spec() -> Value {
                 "responses": merge(json!({"200": {"description": "The passages", "content": {
                     "text/csv": {"schema": {"type": "string"}},
                     "application/x-ndjson": {"schema": {"type": "string"}}
-                }}}), error_responses(&[("400", "Missing or malformed query, or bad format"), unauthorized]))
+                }}}), error_responses(&[("400", "Missing or malformed query, or bad format"), unauthorized, ("503", "Two exports are already running (busy)")]))
             }},
             "/api/openapi.json": {"get": {
                 "summary": "This description",
