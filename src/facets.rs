@@ -54,7 +54,12 @@ struct FacetSegmentCollector {
     columns: [Option<StrColumn>; N],
     /// Per facet: term ordinal → document keys seen with it.
     seen: [BTreeMap<u64, HashSet<u64>>; N],
+    /// The document of the last passage collected: its document-level values are known.
+    last_key: Option<u64>,
 }
+
+/// Facets whose values are the same on every passage of a document (all but provisions).
+const DOC_LEVEL: [bool; N] = [true, true, false, true, true, true, true];
 
 impl Collector for FacetCollector {
     type Fruit = Fruit;
@@ -74,6 +79,7 @@ impl Collector for FacetCollector {
             keys: ff.u64("doc_key")?,
             columns,
             seen: Default::default(),
+            last_key: None,
         })
     }
 
@@ -99,7 +105,15 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let key = self.keys.first(doc).unwrap_or(0);
-        for (column, seen) in self.columns.iter().zip(self.seen.iter_mut()) {
+        // A document's passages are adjacent: its document-level values are counted once.
+        let same_doc = self.last_key == Some(key);
+        self.last_key = Some(key);
+        for ((column, seen), doc_level) in
+            self.columns.iter().zip(self.seen.iter_mut()).zip(DOC_LEVEL)
+        {
+            if same_doc && doc_level {
+                continue;
+            }
             if let Some(col) = column {
                 for ord in col.term_ords(doc) {
                     seen.entry(ord).or_default().insert(key);

@@ -22,6 +22,10 @@ pub struct DocFacts {
     pub regions: Vec<String>,
 }
 
+/// Characters read from the start and the end of a long document for its metadata.
+const HEAD_CHARS: usize = 60_000;
+const TAIL_CHARS: usize = 4_000;
+
 /// How many places a text without an issuer may be "about".
 const MAX_TEXT_REGIONS: usize = 3;
 
@@ -32,13 +36,20 @@ pub fn document_facts(
     date_hint: Option<&str>,
     lang: &str,
 ) -> DocFacts {
-    // Official metadata sits in the head and the signature block; cap the work on huge files.
+    // Official metadata sits in the head and the signature block: a long document is read
+    // from its first HEAD_CHARS and last TAIL_CHARS characters only.
     let mut text = String::new();
     for p in pages {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
         text.push_str(p);
+    }
+    let chars = text.chars().count();
+    if chars > HEAD_CHARS + TAIL_CHARS {
+        let head: String = text.chars().take(HEAD_CHARS).collect();
+        let tail: String = text.chars().skip(chars - TAIL_CHARS).collect();
+        text = format!("{head}\n\n{tail}");
     }
     let folded = fold_str(&text);
     let meta = metadata::extract_meta(&folded, title_hint, date_hint, lang);

@@ -68,10 +68,30 @@ pub(crate) struct Shared {
     taxonomy: std::sync::RwLock<(Option<std::time::SystemTime>, Arc<Taxonomy>)>,
     /// Permits for concurrent exports.
     pub exports: Arc<tokio::sync::Semaphore>,
+    /// Facet counts of the whole index, for the searcher generation they were computed on.
+    overview: std::sync::Mutex<Option<(u64, crate::facets::Facets)>>,
     _index: Index,
 }
 
 impl Shared {
+    /// Facet counts of the whole index (computed once per commit: the home page shows them).
+    pub fn overview(&self, searcher: &Searcher) -> Result<crate::facets::Facets> {
+        let generation = searcher.generation().generation_id();
+        if let Ok(cached) = self.overview.lock() {
+            if let Some((g, facets)) = cached.as_ref() {
+                if *g == generation {
+                    return Ok(facets.clone());
+                }
+            }
+        }
+        let all = crate::query::parse("*")?;
+        let facets = crate::facets::facet_counts(searcher, &self.fields, &all)?;
+        if let Ok(mut cached) = self.overview.lock() {
+            *cached = Some((generation, facets.clone()));
+        }
+        Ok(facets)
+    }
+
     /// The taxonomy the index was tagged with.
     pub fn taxonomy(&self) -> Arc<Taxonomy> {
         let file = self.index_dir.join(crate::index::TAXONOMY_FILE);
@@ -118,6 +138,7 @@ impl AppState {
                     crate::index::load_taxonomy(&opts.index_dir),
                 )),
                 exports: Arc::new(tokio::sync::Semaphore::new(matrix::MAX_EXPORTS)),
+                overview: std::sync::Mutex::new(None),
                 _index: index,
             }),
         })

@@ -123,8 +123,7 @@ async fn home(state: &AppState) -> Result<Response, PageError> {
     let (passages, facets) = state
         .blocking(|s| {
             let searcher = s.reader.searcher();
-            let facets = facet_counts(&searcher, &s.fields, &crate::query::parse("*")?)?;
-            Ok((searcher.num_docs(), facets))
+            Ok((searcher.num_docs(), s.overview(&searcher)?))
         })
         .await?;
     let documents: u64 = facets.format.iter().map(|c| c.documents).sum();
