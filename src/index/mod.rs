@@ -169,7 +169,14 @@ pub fn load_taxonomy(index_dir: &Path) -> std::sync::Arc<crate::enrich::provisio
     if builtin.source() == src {
         return builtin;
     }
-    Taxonomy::from_toml_str(&src)
-        .map(std::sync::Arc::new)
-        .unwrap_or(builtin)
+    match Taxonomy::from_toml_str(&src) {
+        Ok(t) => std::sync::Arc::new(t),
+        Err(e) => {
+            tracing::warn!(
+                "the taxonomy saved in {} no longer parses ({e}); using the built-in one",
+                index_dir.display()
+            );
+            builtin
+        }
+    }
 }

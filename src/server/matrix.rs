@@ -102,6 +102,12 @@ pub async fn matrix_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
         m.total_documents, m.without_row_value
     );
     let show_all = p.all.unwrap_or(false);
+    // Cell links search the way the counts were made.
+    let no_expand = if p.expand.unwrap_or(true) {
+        ""
+    } else {
+        "false"
+    };
     let cols: Vec<usize> = (0..m.columns.len())
         .filter(|&i| show_all || m.columns[i].documents > 0)
         .collect();
@@ -132,7 +138,7 @@ pub async fn matrix_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
             body,
             "<tr class=\"depth-{depth}\"><th scope=\"row\" lang=\"zh\">{}</th><td><a href=\"/{}\">{}</a></td>",
             esc(&name),
-            esc(&query_string(&[("q", &m.cell_query(r, None))])),
+            esc(&query_string(&[("q", &m.cell_query(r, None)), ("expand", no_expand)])),
             r.documents
         );
         for &i in &cols {
