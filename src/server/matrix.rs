@@ -149,10 +149,10 @@ pub async fn matrix_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
                 let _ = write!(
                     body,
                     "<td><a href=\"/{}\">{n}</a></td>",
-                    esc(&query_string(&[(
-                        "q",
-                        &m.cell_query(r, Some(&m.columns[i]))
-                    )]))
+                    esc(&query_string(&[
+                        ("q", &m.cell_query(r, Some(&m.columns[i]))),
+                        ("expand", no_expand)
+                    ]))
                 );
             }
         }
