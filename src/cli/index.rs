@@ -24,6 +24,8 @@ pub struct IndexArgs {
     pub retag: bool,
     #[command(flatten)]
     pub provisions: super::ProvisionsArg,
+    #[command(flatten)]
+    pub extraction: super::ExtractArgs,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -33,6 +35,9 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut opts = IndexOptions::new(&a.corpus, &a.index.index);
     opts.full = a.full;
     opts.retag = a.retag;
+    if let Err(e) = a.extraction.apply(&mut opts) {
+        return super::fail(e);
+    }
     opts.taxonomy = match a.provisions.load() {
         Ok(t) => t,
         Err(e) => return super::fail(e),

@@ -55,6 +55,52 @@ pub enum Command {
     Matrix(matrix::MatrixArgs),
     /// Write every matching passage with its citation as CSV or JSON Lines.
     Export(export::ExportArgs),
+    /// Internal: an extraction worker reading requests on stdin (started by `index`).
+    #[command(name = "__extract-worker", hide = true)]
+    ExtractWorker(WorkerArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct WorkerArgs {
+    /// Address-space limit in bytes.
+    #[arg(long)]
+    pub memory_limit: u64,
+}
+
+/// How files are extracted (`index` and `serve`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct ExtractArgs {
+    /// Longest one file's extraction may take, in seconds.
+    #[arg(long, env = "PROVISIO_EXTRACT_TIMEOUT", default_value_t = 60)]
+    pub extract_timeout: u64,
+    /// Memory limit of a PDF extraction worker process, in MiB.
+    #[arg(long, env = "PROVISIO_EXTRACT_MEMORY", default_value_t = 1024)]
+    pub extract_memory: u64,
+    /// Extract PDFs in this process instead of in worker processes (no memory limit; a
+    /// file that loops keeps a core busy until the run ends).
+    #[arg(long)]
+    pub no_isolation: bool,
+}
+
+impl ExtractArgs {
+    /// Apply to indexing options.
+    pub fn apply(&self, opts: &mut provisio::IndexOptions) -> provisio::Result<()> {
+        if self.extract_timeout == 0 || self.extract_memory < 64 {
+            return Err(provisio::Error::Usage(
+                "--extract-timeout must be at least 1 s and --extract-memory at least 64 MiB"
+                    .into(),
+            ));
+        }
+        opts.extract_timeout = std::time::Duration::from_secs(self.extract_timeout);
+        if !self.no_isolation {
+            let exe = std::env::current_exe().map_err(|e| provisio::Error::io("provisio", e))?;
+            opts.isolation = Some(provisio::extract::isolate::WorkerConfig {
+                exe,
+                memory_limit: self.extract_memory.saturating_mul(1024 * 1024),
+            });
+        }
+        Ok(())
+    }
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -65,6 +111,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::Matrix(a) => matrix::run(a),
         Command::Export(a) => export::run(a),
+        Command::ExtractWorker(a) => {
+            provisio::extract::isolate::worker_main(a.memory_limit)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -27,6 +27,8 @@ pub struct ServeArgs {
     pub token: Option<String>,
     #[command(flatten)]
     pub provisions: super::ProvisionsArg,
+    #[command(flatten)]
+    pub extraction: super::ExtractArgs,
 }
 
 pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -45,6 +47,9 @@ pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
             Ok(t) => t,
             Err(e) => return super::fail(e),
         };
+        if let Err(e) = a.extraction.apply(&mut opts) {
+            return super::fail(e);
+        }
         match provisio::run_index(&opts) {
             Ok(s) => eprintln!(
                 "indexed {} documents, {} passages: {} added, {} updated, {} removed, {} failed in {:.2} s",

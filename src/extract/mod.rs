@@ -2,6 +2,7 @@
 
 pub mod docx;
 pub mod html;
+pub mod isolate;
 pub mod pdf;
 mod pdf_cmap;
 pub mod text;
@@ -59,7 +60,7 @@ pub struct ExtractedDoc {
 }
 
 /// Why a file yielded no text. The `Display` text is the reason users see.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ExtractError {
     #[error("unsupported format")]
     Unsupported,
@@ -73,6 +74,9 @@ pub enum ExtractError {
     Panic(String),
     #[error("timed out after {0} s")]
     Timeout(u64),
+    /// The isolated worker died (memory limit, crash): how, and its last words.
+    #[error("extractor worker {0}")]
+    Crashed(String),
     #[error("too large: {0}")]
     TooLarge(String),
 }

@@ -8,6 +8,7 @@ use crate::crawl::{crawl, Candidate};
 use crate::enrich::provisions::Taxonomy;
 use crate::enrich::{detect_language, document_facts, title_from_text, DocFacts};
 use crate::error::{Error, Result};
+use crate::extract::isolate::{WorkerConfig, WorkerPool};
 use crate::extract::{self, ExtractError, Format};
 use crate::segment::{segment, Passage};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -44,6 +45,9 @@ pub struct IndexOptions {
     pub taxonomy: Arc<Taxonomy>,
     /// Re-tag every passage even when the taxonomy did not change.
     pub retag: bool,
+    /// Extract PDFs in worker processes (provisio's binary) with a memory limit; `None`
+    /// extracts in this process on a watched thread (time limit only).
+    pub isolation: Option<WorkerConfig>,
 }
 
 impl IndexOptions {
@@ -58,6 +62,7 @@ impl IndexOptions {
             extract_timeout: DEFAULT_EXTRACT_TIMEOUT,
             taxonomy: Taxonomy::builtin_shared(),
             retag: false,
+            isolation: None,
         }
     }
 }
@@ -136,13 +141,16 @@ fn extract_with_timeout(
     format: Format,
     bytes: Vec<u8>,
     timeout: Duration,
+    pool: Option<&WorkerPool>,
 ) -> std::result::Result<extract::ExtractedDoc, ExtractError> {
     if format != Format::Pdf {
         return extract::extract(format, &bytes);
     }
-    // PDF extraction can loop on hostile files: run it on its own thread and stop waiting
-    // after `timeout`. (The thread cannot be killed; it is abandoned. Issue #5 moves this
-    // into a child process.)
+    if let Some(pool) = pool {
+        return pool.extract(format, &bytes);
+    }
+    // Without worker processes: run it on its own thread and stop waiting after `timeout`.
+    // (The thread cannot be killed; it is abandoned and keeps its core until it ends.)
     let (tx, rx) = crossbeam_channel::bounded(1);
     let spawned = std::thread::Builder::new()
         .name("pdf-extract".into())
@@ -160,7 +168,12 @@ fn extract_with_timeout(
     }
 }
 
-fn process(c: Candidate, prev: Option<&FileEntry>, opts: &IndexOptions) -> Processed {
+fn process(
+    c: Candidate,
+    prev: Option<&FileEntry>,
+    opts: &IndexOptions,
+    pool: Option<&WorkerPool>,
+) -> Processed {
     let failed = |c: Candidate, hash: String, reason: String| Processed {
         candidate: c,
         hash,
@@ -196,7 +209,7 @@ fn process(c: Candidate, prev: Option<&FileEntry>, opts: &IndexOptions) -> Proce
     if bytes.is_empty() {
         return failed(c, hash, "empty file".into());
     }
-    let doc = match extract_with_timeout(format, bytes, opts.extract_timeout) {
+    let doc = match extract_with_timeout(format, bytes, opts.extract_timeout, pool) {
         Ok(d) => d,
         Err(ExtractError::Unsupported) => {
             return Processed {
@@ -448,16 +461,21 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                 .map(|e| (c.rel_path.clone(), e.clone()))
         })
         .collect();
+    let workers = opts
+        .isolation
+        .clone()
+        .map(|config| WorkerPool::new(config, opts.extract_timeout));
     let mut dirty_files = 0usize;
     // Documents written afresh in this run (already tagged with the current taxonomy).
     let mut rewritten: HashSet<String> = HashSet::new();
     let result = std::thread::scope(|scope| -> Result<()> {
         let prev_entries = &prev_entries;
+        let workers = workers.as_ref();
         scope.spawn(move || {
             pool.install(|| {
                 todo.into_par_iter().for_each_with(tx, |tx, c| {
                     let prev = prev_entries.get(&c.rel_path);
-                    let _ = tx.send(process(c, prev, opts));
+                    let _ = tx.send(process(c, prev, opts, workers));
                 });
             });
         });

@@ -4,6 +4,7 @@ mod browser;
 mod common;
 mod corpus;
 mod incremental;
+mod isolation;
 mod metadata;
 mod provisions;
 mod recall;
