@@ -26,6 +26,9 @@ pub struct IndexArgs {
     pub provisions: super::ProvisionsArg,
     #[command(flatten)]
     pub extraction: super::ExtractArgs,
+    /// Commit after this many files (default 2000; also every 60 s).
+    #[arg(long, hide = true)]
+    pub checkpoint_files: Option<usize>,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -35,6 +38,9 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut opts = IndexOptions::new(&a.corpus, &a.index.index);
     opts.full = a.full;
     opts.retag = a.retag;
+    if let Some(n) = a.checkpoint_files {
+        opts.checkpoint_files = n.max(1);
+    }
     if let Err(e) = a.extraction.apply(&mut opts) {
         return super::fail(e);
     }

@@ -25,7 +25,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 /// A single extraction taking longer than this is abandoned and reported.
 pub const DEFAULT_EXTRACT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Commit (with the manifest) at least this often so a killed run keeps its progress.
-const CHECKPOINT_FILES: usize = 2000;
+pub const DEFAULT_CHECKPOINT_FILES: usize = 2000;
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
 
 /// What `provisio index` was asked to do.
@@ -48,6 +48,8 @@ pub struct IndexOptions {
     /// Extract PDFs in worker processes (provisio's binary) with a memory limit; `None`
     /// extracts in this process on a watched thread (time limit only).
     pub isolation: Option<WorkerConfig>,
+    /// Commit (with the manifest) after this many files, so a killed run keeps its progress.
+    pub checkpoint_files: usize,
 }
 
 impl IndexOptions {
@@ -63,6 +65,7 @@ impl IndexOptions {
             taxonomy: Taxonomy::builtin_shared(),
             retag: false,
             isolation: None,
+            checkpoint_files: DEFAULT_CHECKPOINT_FILES,
         }
     }
 }
@@ -546,7 +549,9 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             manifest.files.insert(c.rel_path.clone(), entry);
             dirty_files += 1;
             since_commit += 1;
-            if since_commit >= CHECKPOINT_FILES || last_commit.elapsed() >= CHECKPOINT_EVERY {
+            if since_commit >= opts.checkpoint_files.max(1)
+                || last_commit.elapsed() >= CHECKPOINT_EVERY
+            {
                 commit(&mut writer, &mut manifest, &opts.index_dir)?;
                 since_commit = 0;
                 last_commit = Instant::now();

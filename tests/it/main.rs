@@ -3,6 +3,7 @@
 mod browser;
 mod common;
 mod corpus;
+mod crash;
 mod incremental;
 mod isolation;
 mod metadata;
