@@ -63,9 +63,12 @@ fn load_ignore(root: &Path) -> std::io::Result<GlobSet> {
 }
 
 /// Walk `root`, skipping `skip` (the index folder), hidden entries and ignored paths.
+/// Symbolic links are skipped unless `follow_links`, and even then only followed when their
+/// target stays inside `root`.
 pub fn crawl(
     root: &Path,
     skip: Option<&Path>,
+    follow_links: bool,
 ) -> std::io::Result<(Vec<Candidate>, Vec<CrawlProblem>)> {
     let root = root.canonicalize()?;
     let skip = skip.and_then(|s| s.canonicalize().ok());
@@ -98,6 +101,9 @@ pub fn crawl(
                 return false;
             }
             if e.path_is_symlink() {
+                if !follow_links {
+                    return false;
+                }
                 saw_link.set(true);
                 // Follow a link only when its target stays inside the corpus.
                 match e.path().canonicalize() {

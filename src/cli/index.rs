@@ -26,6 +26,9 @@ pub struct IndexArgs {
     pub provisions: super::ProvisionsArg,
     #[command(flatten)]
     pub extraction: super::ExtractArgs,
+    /// Follow symbolic links that stay inside the corpus (links out of it are never followed).
+    #[arg(long)]
+    pub follow_links: bool,
     /// Commit after this many files (default 2000; also every 60 s).
     #[arg(long, hide = true)]
     pub checkpoint_files: Option<usize>,
@@ -38,6 +41,7 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut opts = IndexOptions::new(&a.corpus, &a.index.index);
     opts.full = a.full;
     opts.retag = a.retag;
+    opts.follow_links = a.follow_links;
     if let Some(n) = a.checkpoint_files {
         opts.checkpoint_files = n.max(1);
     }

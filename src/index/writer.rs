@@ -50,6 +50,8 @@ pub struct IndexOptions {
     pub isolation: Option<WorkerConfig>,
     /// Commit (with the manifest) after this many files, so a killed run keeps its progress.
     pub checkpoint_files: usize,
+    /// Follow symbolic links whose target is inside the corpus (others never are).
+    pub follow_links: bool,
 }
 
 impl IndexOptions {
@@ -66,6 +68,7 @@ impl IndexOptions {
             retag: false,
             isolation: None,
             checkpoint_files: DEFAULT_CHECKPOINT_FILES,
+            follow_links: false,
         }
     }
 }
@@ -132,6 +135,8 @@ enum Outcome {
     Indexed(Box<DocRecord>),
     Unsupported,
     Failed(String),
+    /// The file disappeared after the crawl saw it.
+    Vanished,
 }
 
 struct Processed {
@@ -188,6 +193,14 @@ fn process(
     }
     let bytes = match std::fs::read(&c.abs_path) {
         Ok(b) => b,
+        // Deleted between the crawl and now: gone, not failed.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Processed {
+                candidate: c,
+                hash: String::new(),
+                outcome: Outcome::Vanished,
+            }
+        }
         Err(e) => return failed(c, String::new(), format!("cannot read: {e}")),
     };
     let hash = blake3::hash(&bytes).to_hex().to_string();
@@ -391,12 +404,14 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     let (index, fields, created) = super::open_or_create(&opts.index_dir)?;
     let mut manifest = load_consistent_manifest(&index, &opts.index_dir, created);
     let full = opts.full || manifest.files.is_empty();
+    // Rebuilding an index that has documents: commit once, at the end (see below).
+    let atomic = opts.full && !manifest.files.is_empty();
     let taxonomy_hash = opts.taxonomy.hash();
     let retag_all =
         !full && (opts.retag || manifest.taxonomy_hash.as_deref() != Some(taxonomy_hash.as_str()));
 
-    let (candidates, problems) =
-        crawl(&opts.corpus, Some(&opts.index_dir)).map_err(|e| Error::io(&opts.corpus, e))?;
+    let (candidates, problems) = crawl(&opts.corpus, Some(&opts.index_dir), opts.follow_links)
+        .map_err(|e| Error::io(&opts.corpus, e))?;
     let mut summary = IndexSummary::default();
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 100_000_000)?;
     if full {
@@ -536,6 +551,16 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                     entry.status = FileStatus::Unsupported;
                     summary.unsupported += 1;
                 }
+                Outcome::Vanished => {
+                    writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
+                    if let Some(old) = manifest.files.remove(&c.rel_path) {
+                        if old.status == FileStatus::Indexed {
+                            summary.removed += 1;
+                        }
+                    }
+                    dirty_files += 1;
+                    continue;
+                }
                 Outcome::Failed(reason) => {
                     writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
                     entry.status = FileStatus::Failed;
@@ -549,9 +574,12 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             manifest.files.insert(c.rel_path.clone(), entry);
             dirty_files += 1;
             since_commit += 1;
-            if since_commit >= opts.checkpoint_files.max(1)
-                || last_commit.elapsed() >= CHECKPOINT_EVERY
-            {
+            // A rebuild of an existing index commits once, at the end: searchers never see it
+            // half done, and a killed rebuild leaves the previous index as it was. (A first
+            // build checkpoints: there is nothing to hide and progress to keep.)
+            let due = since_commit >= opts.checkpoint_files.max(1)
+                || last_commit.elapsed() >= CHECKPOINT_EVERY;
+            if due && !atomic {
                 commit(&mut writer, &mut manifest, &opts.index_dir)?;
                 since_commit = 0;
                 last_commit = Instant::now();

@@ -169,7 +169,7 @@ fn result_counts_match_a_substring_scan_of_extracted_text() {
     let needle = "免费仓储";
     let mut expected = Vec::new();
     // The files the crawl keeps (it honours corpus/.provisioignore).
-    let (files, _) = provisio::crawl::crawl(&repo().join("corpus"), None).expect("crawl");
+    let (files, _) = provisio::crawl::crawl(&repo().join("corpus"), None, false).expect("crawl");
     for file in files {
         let bytes = std::fs::read(&file.abs_path).expect("read");
         let ext = file

@@ -156,13 +156,89 @@ fn symlinks_out_of_the_corpus_and_loops_are_not_followed() {
     ws.write("in/a.txt", "出口退税");
     std::os::unix::fs::symlink(&outside, ws.corpus().join("in/out-link")).expect("link");
     std::os::unix::fs::symlink(ws.corpus(), ws.corpus().join("in/loop")).expect("loop");
+    ws.write("target/inside.txt", "海外仓");
+    std::os::unix::fs::symlink(ws.corpus().join("target"), ws.corpus().join("in/in-link"))
+        .expect("link");
+    // By default no link is followed.
     let s = ws.index();
-    assert_eq!(s.documents, 1);
+    assert_eq!(s.documents, 2, "{s:?}");
+    assert_eq!(ws.search("海外仓").total_documents, 1);
+    // --follow-links: links inside the corpus are followed (the file is indexed once), links
+    // out of it never are, and the loop is reported, not followed.
+    let mut opts = provisio::IndexOptions::new(ws.corpus(), ws.index_dir());
+    opts.follow_links = true;
+    opts.full = true;
+    let s = provisio::run_index(&opts).expect("run");
+    assert_eq!(s.documents, 2, "{s:?}");
+    assert!(s.failed.iter().any(|f| f.reason.contains("loop")), "{s:?}");
     assert_eq!(
         ws.search("免费仓储").total_documents,
         0,
         "followed a link out of the corpus"
     );
+}
+
+#[test]
+fn the_file_system_as_it_is_never_stops_a_run() {
+    use std::os::unix::ffi::OsStrExt;
+    let ws = Workspace::new();
+    ws.write("ok.txt", "出口退税的通知");
+    // A name that is not UTF-8.
+    let odd = std::ffi::OsStr::from_bytes(b"caf\xe9-\xff.txt");
+    std::fs::write(ws.corpus().join(odd), "免费仓储的通知").expect("odd name");
+    // Zero bytes; a directory named like a PDF; a named pipe.
+    ws.write("empty.pdf", b"");
+    std::fs::create_dir_all(ws.corpus().join("folder.pdf")).expect("dir");
+    ws.write("folder.pdf/inside.txt", "海外仓的通知");
+    let fifo = ws.corpus().join("pipe.txt");
+    let made_fifo = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    // Unreadable (skipped when running as root, who reads anything).
+    let locked = ws.write("locked.txt", "补贴的通知");
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000))
+        .expect("chmod");
+    let unreadable = std::fs::read(&locked).is_err();
+
+    let s = ws.index();
+    let reasons: Vec<String> = s
+        .failed
+        .iter()
+        .map(|f| format!("{}: {}", f.path, f.reason))
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r == "empty.pdf: empty file"),
+        "{reasons:?}"
+    );
+    if unreadable {
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("locked.txt: cannot read")),
+            "{reasons:?}"
+        );
+    } else {
+        eprintln!("SKIP permission check: running as a user who can read mode-000 files");
+    }
+    let expected = 3 + usize::from(!unreadable);
+    assert_eq!(s.documents, expected, "{s:?}");
+    assert_eq!(
+        ws.search("免费仓储").total_documents,
+        1,
+        "the non-UTF-8 name is indexed"
+    );
+    assert_eq!(ws.search("海外仓").total_documents, 1);
+    if made_fifo {
+        assert!(
+            !reasons.iter().any(|r| r.starts_with("pipe.txt")),
+            "a pipe is not read"
+        );
+    }
+    // A second run over the same oddities changes nothing and does not hang on the pipe.
+    let s = ws.index();
+    assert_eq!(s.documents, expected);
+    assert_eq!((s.added, s.updated, s.removed), (0, 0, 0));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod api;
 #[cfg(unix)]
 mod cli;
+mod concurrency;
 mod evidence;
 mod openapi;
 mod pages;
