@@ -42,12 +42,10 @@ impl Token {
     }
 }
 
-/// Compare without stopping at the first difference.
+/// Compare in constant time, length included: both sides are hashed to 32 bytes first and
+/// `blake3::Hash` compares in constant time.
 fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    blake3::hash(a) == blake3::hash(b)
 }
 
 fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -73,14 +71,15 @@ fn wants_html(req: &Request) -> bool {
             .is_some_and(|a| a.contains("text/html"))
 }
 
-/// Middleware: without a configured token everything passes; with one, only `/login` and
-/// the assets are open.
+/// Middleware: without a configured token everything passes; with one, only `/login`, the
+/// assets and `/health` (for liveness probes; it reveals no document) are open.
 pub async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(token) = &state.shared.token else {
         return next.run(req).await;
     };
     let path = req.uri().path();
-    if path == "/login" || path.starts_with("/assets/") || token.accepts(req.headers()) {
+    let open = path == "/login" || path == "/health" || path.starts_with("/assets/");
+    if open || token.accepts(req.headers()) {
         return next.run(req).await;
     }
     if wants_html(&req) {

@@ -100,9 +100,20 @@ async fn token_is_required_when_configured() {
     let r = get(&app, q).await;
     r.assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
     assert!(r.header(header::WWW_AUTHENTICATE).starts_with("Bearer"));
-    get(&app, "/health")
-        .await
-        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    // Every route but the login form, the assets and /health wants the token.
+    let id = "0123456789abcdef";
+    for (path, method) in provisio::server::route_table() {
+        if method != "GET" || path == "/login" || path.starts_with("/assets") {
+            continue;
+        }
+        let uri = format!("{}?q=x", path.replace("{id}", id));
+        let r = get(&app, &uri).await;
+        if path == "/health" {
+            assert_eq!(r.status, StatusCode::OK, "/health stays open for probes");
+        } else {
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{uri}");
+        }
+    }
     let with = |auth: &str| {
         Request::get(q)
             .header(header::AUTHORIZATION, auth)
