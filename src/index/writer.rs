@@ -22,6 +22,8 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 /// Files bigger than this are skipped with a reason.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+/// Passages kept from one document; the rest of a larger one is not indexed.
+pub const MAX_PASSAGES_PER_DOCUMENT: usize = 100_000;
 /// A single extraction taking longer than this is abandoned and reported.
 pub const DEFAULT_EXTRACT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Commit (with the manifest) at least this often so a killed run keeps its progress.
@@ -239,7 +241,9 @@ fn process(
         }
         Err(e) => return failed(c, hash, e.to_string()),
     };
-    let passages = segment(&doc.pages);
+    let mut passages = segment(&doc.pages);
+    // A bound on what one file may put in the index (a 256 MiB text file is ~250k passages).
+    passages.truncate(MAX_PASSAGES_PER_DOCUMENT);
     if passages.is_empty() {
         let reason = if format == Format::Pdf {
             ExtractError::NoText.to_string()

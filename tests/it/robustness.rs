@@ -302,3 +302,48 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn an_unwritable_index_location_is_a_clear_error_and_the_old_index_survives() {
+    let ws = Workspace::new();
+    ws.write("a.txt", "出口退税的通知");
+    ws.index();
+    // The index path runs through a regular file: nothing can be created there.
+    let blocker = ws.dir.path().join("blocker");
+    std::fs::write(&blocker, "not a folder").expect("write");
+    let out = provisio()
+        .args(["index", "--corpus"])
+        .arg(ws.corpus())
+        .arg("--index")
+        .arg(blocker.join("index"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("blocker"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+
+    // A read-only index folder (not enforceable for root, who writes anyway).
+    let index = ws.index_dir();
+    ws.write("b.txt", "免费仓储的通知");
+    let mode = |m| std::os::unix::fs::PermissionsExt::from_mode(m);
+    std::fs::set_permissions(&index, mode(0o555)).expect("chmod");
+    let probe = index.join("probe");
+    if std::fs::write(&probe, "x").is_ok() {
+        let _ = std::fs::remove_file(&probe);
+        eprintln!("SKIP read-only check: this user writes into mode-555 folders (root)");
+    } else {
+        let out = provisio()
+            .args(["index", "--corpus"])
+            .arg(ws.corpus())
+            .arg("--index")
+            .arg(&index)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("ermission"));
+    }
+    std::fs::set_permissions(&index, mode(0o755)).expect("chmod back");
+    // The last committed index is intact and searchable.
+    assert_eq!(ws.search("出口退税").total_documents, 1);
+}
