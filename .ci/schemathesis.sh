@@ -4,7 +4,7 @@
 # schema-violating parameters rejected with a 4xx.
 #
 # Usage: .ci/schemathesis.sh [PROVISIO_BINARY]   (default target/debug/provisio)
-# Env:   ST_MAX_EXAMPLES (default 50) test cases per operation and phase
+# Env:   ST_MAX_EXAMPLES (default 100) test cases per operation and phase
 #        ST_SEED (default 1) fixed so a CI failure replays; set another value to explore
 #        ST_REPORT_DIR      write a JUnit report there
 #
@@ -24,7 +24,7 @@ ST_VERSION=4.32.5
 bin=${1:-target/debug/provisio}
 case $bin in /*) ;; *) bin="$repo/$bin" ;; esac
 [ -x "$bin" ] || { echo "schemathesis.sh: no provisio binary at $bin (run cargo build first)" >&2; exit 2; }
-examples=${ST_MAX_EXAMPLES:-50}
+examples=${ST_MAX_EXAMPLES:-100}
 seed=${ST_SEED:-1}
 
 # --- schemathesis, pinned, in a cached venv ---------------------------------------------

@@ -335,11 +335,17 @@ pub fn match_ranges(text: &str, patterns: &[HighlightPattern]) -> Vec<(usize, us
     merged
 }
 
-/// Escape text for HTML (also safe inside attribute values).
+/// Escape text for HTML (also safe inside attribute values). Document text is untrusted, so
+/// it is also made inert for display: bidirectional overrides and isolates (which can make
+/// `evil.exe` + U+202E + `fdp.txt` read as a PDF) are dropped, and control characters other than line
+/// breaks and tabs become U+FFFD. (Exports keep the text exactly.)
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
         match c {
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
+            '\n' | '\r' | '\t' => out.push(c),
+            c if c.is_control() => out.push('\u{FFFD}'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -420,6 +426,14 @@ mod tests {
         assert_eq!(
             s,
             "提供&lt;b&gt;<mark>免费仓\n储</mark>&lt;/b&gt;服务，粮食仓储除外"
+        );
+    }
+
+    #[test]
+    fn escaping_makes_bidi_and_control_characters_inert() {
+        assert_eq!(
+            escape_html("a\u{202E}fdp.exe\u{0}\u{7}<b>\n"),
+            "afdp.exe\u{FFFD}\u{FFFD}&lt;b&gt;\n"
         );
     }
 

@@ -35,6 +35,8 @@ pub use openapi::openapi_spec;
 pub const WORK_TIMEOUT: Duration = Duration::from_secs(20);
 /// Longest a whole request may take (including reading an original file).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Deepest result offset served (documents).
+pub const MAX_OFFSET: usize = 10_000;
 /// Largest request body accepted (only the login form has one).
 pub const BODY_LIMIT: usize = 16 * 1024;
 /// The Content-Security-Policy of every page provisio renders.
@@ -215,6 +217,13 @@ impl SearchInput {
                 format!("limit must be between 1 and {MAX_LIMIT}"),
             ));
         }
+        let offset = offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(ApiError::bad_request(
+                "bad_offset",
+                format!("offset must be at most {MAX_OFFSET} (narrow the query instead of paging that deep)"),
+            ));
+        }
         let lang = nonempty(lang);
         if let Some(l) = &lang {
             if !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -238,7 +247,7 @@ impl SearchInput {
             lang,
             format,
             limit,
-            offset: offset.unwrap_or(0),
+            offset,
             expand: true,
             facets: false,
         })

@@ -274,7 +274,7 @@ pub fn openapi_spec() -> Value {
                 "offset",
                 "query",
                 false,
-                json!({"type": "integer", "minimum": 0, "default": 0}),
+                json!({"type": "integer", "minimum": 0, "maximum": 10000, "default": 0}),
                 "Documents to skip",
             ),
         ],

@@ -203,3 +203,52 @@ async fn security_headers_on_every_response() {
         .expect("req");
     assert_eq!(send(&app, big).await.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn bidi_overrides_control_characters_and_links_in_documents_stay_inert() {
+    let ws = crate::common::Workspace::new();
+    ws.write(
+        "zh/rtl\u{202E}fdp.txt",
+        "=HYPERLINK(\"http://x\") 恶意\u{202E}txt.exe文件\u{7}\u{1b}补贴\n\n第一条 免费仓储 <a href=\"javascript:alert(1)\">点此</a> javascript:alert(2)\n",
+    );
+    ws.index();
+    let app = app_for(&ws, None);
+    let all = super::search_json(&app, "*").await;
+    assert_eq!(all.documents.len(), 1, "{:?}", all.documents);
+    let id = all.documents[0].id.clone();
+    for uri in [
+        format!("/?q={}", enc("免费仓储")),
+        format!("/doc/{id}?q={}", enc("免费仓储")),
+        format!("/matrix?q={}", enc("免费仓储")),
+    ] {
+        let html = get(&app, &uri).await.text();
+        assert!(
+            !html.contains('\u{202E}'),
+            "{uri}: a bidi override reached the page"
+        );
+        assert!(!html.contains('\u{7}') && !html.contains('\u{1b}'), "{uri}");
+        assert!(!html.contains("href=\"javascript:"), "{uri}");
+        assert!(!html.contains("<a href=\"javascript"), "{uri}");
+    }
+    // Exports keep the text exactly, but a spreadsheet never sees a formula.
+    let csv = get(&app, &format!("/api/export?q={}&format=csv", enc("补贴"))).await;
+    let text = String::from_utf8(csv.body).expect("utf-8");
+    assert!(text.contains("\"'=HYPERLINK("), "{text}");
+    assert!(
+        !text.contains(",=HYPERLINK") && !text.contains(",\"=HYPERLINK"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn deep_paging_is_bounded() {
+    let ws = fixture();
+    let app = app_for(&ws, None);
+    get(&app, "/api/search?q=x&offset=10001")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_offset");
+    assert_eq!(
+        get(&app, "/api/search?q=x&offset=10000").await.status,
+        StatusCode::OK
+    );
+}
