@@ -24,6 +24,8 @@ use tantivy::Term;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 2000;
+/// Characters the front end may add to a query (its filters) beyond [`MAX_QUERY_CHARS`].
+pub const FILTER_HEADROOM: usize = 64;
 /// Unquoted pure-Han runs longer than this are matched loosely (see module docs).
 pub const EXACT_HAN_RUN: usize = 4;
 /// Share of a long run's bigrams a passage must contain.
@@ -322,7 +324,9 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
     if input.is_empty() {
         return Err(Error::Query("empty query".into()));
     }
-    if input.chars().count() > MAX_QUERY_CHARS {
+    // Headroom for the filters the web front end appends (` lang:zh format:pdf`) to a query
+    // the user typed at the limit.
+    if input.chars().count() > MAX_QUERY_CHARS + FILTER_HEADROOM {
         return Err(Error::Query(format!(
             "query longer than {MAX_QUERY_CHARS} characters"
         )));

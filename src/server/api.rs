@@ -75,13 +75,9 @@ pub async fn doc(
 ) -> Result<Json<DocResponse>, ApiError> {
     let id = path_id(id)?;
     let p: DocParams = params(&uri)?;
+    super::check_query_length(p.q.as_deref())?;
     let q = p.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
     let expand = p.expand.unwrap_or(true);
-    if q.as_ref()
-        .is_some_and(|q| q.chars().count() > crate::query::MAX_QUERY_CHARS)
-    {
-        return Err(ApiError::bad_request("query_too_long", "q is too long"));
-    }
     let resp = state
         .blocking(move |s| {
             let searcher = s.reader.searcher();

@@ -124,9 +124,15 @@ pub async fn login(
 ) -> Response {
     let form = match form {
         Ok(Form(f)) => f,
+        // Too large stays 413; anything else about the form (no body, wrong type, no token
+        // field) is a plain 400.
         Err(rejection) => {
-            return ApiError::new(rejection.status(), "bad_form", rejection.body_text())
-                .into_response()
+            let status = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            return ApiError::new(status, "bad_form", rejection.body_text()).into_response();
         }
     };
     let Some(token) = &state.shared.token else {

@@ -45,11 +45,9 @@ pub async fn doc_page(
 ) -> Result<Response, PageError> {
     let id = path_id(id)?;
     let p: DocParams = params(&uri)?;
+    super::check_query_length(p.q.as_deref())?;
     let q = p.q.unwrap_or_default().trim().to_string();
     let expand = p.expand.unwrap_or(true);
-    if q.chars().count() > crate::query::MAX_QUERY_CHARS {
-        return Err(ApiError::bad_request("query_too_long", "q is too long").into());
-    }
     let (doc, matches) = state
         .blocking(move |s| {
             let searcher = s.reader.searcher();

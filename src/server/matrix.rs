@@ -25,12 +25,9 @@ pub struct MatrixParams {
 }
 
 fn check_query(q: Option<String>) -> Result<String, ApiError> {
+    super::check_query_length(q.as_deref())?;
     let q = q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
-    let q = q.unwrap_or_else(|| "*".to_string());
-    if q.chars().count() > crate::query::MAX_QUERY_CHARS {
-        return Err(ApiError::bad_request("query_too_long", "q is too long"));
-    }
-    Ok(q)
+    Ok(q.unwrap_or_else(|| "*".to_string()))
 }
 
 fn rows_of(rows: Option<&str>) -> Result<RowKind, ApiError> {

@@ -296,6 +296,20 @@ impl SearchInput {
     }
 }
 
+/// `q` as sent (before trimming) must fit [`crate::query::MAX_QUERY_CHARS`].
+pub(crate) fn check_query_length(q: Option<&str>) -> std::result::Result<(), ApiError> {
+    if q.is_some_and(|q| q.chars().count() > crate::query::MAX_QUERY_CHARS) {
+        return Err(ApiError::bad_request(
+            "query_too_long",
+            format!(
+                "q is longer than {} characters",
+                crate::query::MAX_QUERY_CHARS
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn nonempty(s: Option<String>) -> Option<String> {
     s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }

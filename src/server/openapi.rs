@@ -65,17 +65,25 @@ fn filter_params() -> Vec<Value> {
             "lang",
             "query",
             false,
-            json!({"type": "string", "pattern": "^[a-z]{2,3}$"}),
-            "Only documents in this language (zh, en …)",
+            json!({"type": "string", "pattern": "^([a-z]{2,3})?$"}),
+            "Only documents in this language (zh, en …); empty means any",
         ),
         param(
             "format",
             "query",
             false,
-            json!({"type": "string", "enum": ["pdf", "html", "docx", "text"]}),
-            "Only documents of this format",
+            json!({"type": "string", "enum": ["", "pdf", "html", "docx", "text"]}),
+            "Only documents of this format; empty means any",
         ),
     ]
+}
+
+/// 401 for a page: the JSON error, or the login form for a browser.
+fn page_unauthorized() -> Value {
+    json!({"401": {"description": "A token is required (servers started with --token): the login form for browsers, else the JSON error", "content": {
+        "text/html": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+    }}})
 }
 
 fn expand_param() -> Value {
@@ -314,21 +322,32 @@ pub fn openapi_spec() -> Value {
             "/": {"get": {
                 "summary": "Search page (HTML, works without JavaScript)",
                 "parameters": page_params,
-                "responses": merge(html_ok("Results grouped by document, with filters and pagination"),
-                    json!({"400": {"description": "Malformed query or parameter (shown on the page)", "content": {"text/html": {"schema": {"type": "string"}}}}}))
+                "responses": merge(merge(html_ok("Results grouped by document, with filters and pagination"),
+                    json!({"400": {"description": "Malformed query or parameter (shown on the page)", "content": {"text/html": {"schema": {"type": "string"}}}}})), page_unauthorized())
             }},
             "/doc/{id}": {"get": {
                 "summary": "Document view (HTML): the whole text page by page, passages anchored #p-{ordinal}, matches of q highlighted",
                 "parameters": [id_param(), q_param(false)],
-                "responses": merge(html_ok("The document"), json!({"404": {"description": "Unknown id", "content": {"text/html": {"schema": {"type": "string"}}}}}))
+                "responses": merge(merge(html_ok("The document"), json!({
+                    "400": {"description": "Malformed parameter (q too long)", "content": {"text/html": {"schema": {"type": "string"}}}},
+                    "404": {"description": "Unknown id", "content": {"text/html": {"schema": {"type": "string"}}}}
+                })), page_unauthorized())
             }},
             "/file/{id}": {"get": {
                 "summary": "The original file of an indexed document, with its content type (link #page=N for PDFs)",
                 "parameters": [id_param()],
-                "responses": {
-                    "200": {"description": "The file", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": merge(json!({
+                    "200": {"description": "The file, with the content type of its format (text and HTML with their charset)", "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                        "text/html": {"schema": {"type": "string", "format": "binary"}},
+                        "text/plain": {"schema": {"type": "string", "format": "binary"}},
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"schema": {"type": "string", "format": "binary"}},
+                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                    }},
+                    "206": {"description": "A byte range of the file (Range requests)"},
+                    "416": {"description": "The requested range is outside the file"},
                     "404": {"description": "Unknown id, or the file is gone or outside the corpus", "content": {"text/html": {"schema": {"type": "string"}}}}
-                }
+                }), page_unauthorized())
             }},
             "/assets/{name}": {"get": {
                 "summary": "Embedded stylesheet, script and icon",
@@ -382,7 +401,7 @@ pub fn openapi_spec() -> Value {
             "/matrix": {"get": {
                 "summary": "Provision matrix (HTML): documents per region, issuer, year or type × provision; each cell links to its search",
                 "parameters": [q_param(false), param("rows", "query", false, json!({"type": "string", "enum": ["region", "issuer", "year", "type"], "default": "region"}), "What the rows are"), expand_param(), param("all", "query", false, json!({"type": "boolean", "default": false}), "Also show provisions no document has")],
-                "responses": merge(html_ok("The table"), json!({"400": {"description": "Malformed query or parameter", "content": {"text/html": {"schema": {"type": "string"}}}}}))
+                "responses": merge(merge(html_ok("The table"), json!({"400": {"description": "Malformed query or parameter", "content": {"text/html": {"schema": {"type": "string"}}}}})), page_unauthorized())
             }},
             "/api/matrix": {"get": {
                 "summary": "Provision matrix: counts of documents (not passages) per row value × provision, for all documents or those matching q (the schema of `provisio matrix --json`)",

@@ -46,14 +46,18 @@ pub async fn search_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
     let format = p.format.clone().unwrap_or_default();
     let hidden = [("lang", lang.as_str()), ("format", format.as_str())];
     let q = p.q.clone().unwrap_or_default();
-    if q.trim().is_empty() {
-        return home(&state).await;
-    }
     let header = search_form(&q, &hidden, false, "compact");
     let page = p.page.unwrap_or(1);
     if page == 0 || page > MAX_PAGE {
         let e = ApiError::bad_request("bad_page", format!("page must be between 1 and {MAX_PAGE}"));
         return Ok(notice_page(&q, &header, e));
+    }
+    if q.trim().is_empty() {
+        // The filters are checked even without a query (with a placeholder one).
+        if let Err(e) = SearchInput::validate(Some("*".into()), p.lang, p.format, Some(1), None) {
+            return Ok(notice_page(&q, &header, e));
+        }
+        return home(&state).await;
     }
     let input = match SearchInput::validate(
         p.q,
