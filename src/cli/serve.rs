@@ -76,8 +76,12 @@ pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
+    // Searches run on the blocking pool: bound it, so a flood of requests queues instead of
+    // growing a thread (and its allocator arena) per concurrent request.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads((cores * 4).max(8))
         .build()?;
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(a.addr).await {
