@@ -109,3 +109,34 @@ async fn searches_during_full_rebuilds_see_no_error_and_no_gap() {
     eprintln!("{n} searches by {CLIENTS} clients during {REBUILDS} full rebuilds, all complete");
     assert!(n >= CLIENTS as u64);
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    let ws = super::fixture();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(provisio::server::serve(listener, state(&ws, None), async {
+        let _ = stop_rx.await;
+    }));
+    let started = std::time::Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("partial headers");
+    // Meanwhile others are served.
+    let (status, _) = http_get(addr, "/health").await;
+    assert_eq!(status, 200);
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        provisio::server::HEADER_TIMEOUT * 2,
+        slow.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the slow connection was never closed");
+    assert!(started.elapsed() >= provisio::server::HEADER_TIMEOUT / 2);
+    let _ = stop_tx.send(());
+    server.await.expect("server task").expect("server");
+}
