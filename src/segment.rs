@@ -196,8 +196,11 @@ pub fn segment(pages: &[String]) -> Vec<Passage> {
                 b.start(page, false);
             } else {
                 let marked = b.cur.as_ref().is_some_and(|c| c.3);
-                let too_long = b.cur_chars() + line.chars().count() > MAX_PASSAGE_CHARS;
-                if b.cur.is_none() || (too_long && blank_before) {
+                // Count only after a blank line: counting the open passage on every line is
+                // quadratic in a long run of lines without blank ones (fuzz/regressions/segment).
+                let too_long =
+                    blank_before && b.cur_chars() + line.chars().count() > MAX_PASSAGE_CHARS;
+                if b.cur.is_none() || too_long {
                     b.start(page, marked && b.label().is_some());
                 }
             }
@@ -318,5 +321,24 @@ mod tests {
         assert!(ps
             .iter()
             .all(|p| p.text.chars().count() <= MAX_PASSAGE_CHARS));
+    }
+
+    /// fuzz/regressions/segment: lines with no blank line between them (a CSV-like .txt) were
+    /// counted again on every line, so 2 MB of them took minutes.
+    #[test]
+    fn many_lines_without_blank_lines_are_linear() {
+        let started = std::time::Instant::now();
+        for text in [
+            "x\n".repeat(500_000),
+            format!("第一条 总则\n{}", "对企业给予补贴\n".repeat(100_000)),
+        ] {
+            let ps = segment(&[text]);
+            assert!(ps.len() > 100);
+            assert!(ps
+                .iter()
+                .all(|p| p.text.chars().count() <= MAX_PASSAGE_CHARS));
+        }
+        let elapsed = started.elapsed();
+        assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
     }
 }

@@ -16,6 +16,9 @@ const MAX_DOCUMENT_BYTES: u64 = 200 << 20;
 /// Decompressed size limit of small parts (relationships, core properties).
 const MAX_SMALL_PART_BYTES: u64 = 4 << 20;
 const MAX_TITLE_CHARS: usize = 200;
+/// Tables nested deeper than this are read as paragraphs of the deepest kept cell: each level
+/// copies the text of those inside it, so unbounded nesting is quadratic.
+const MAX_TABLE_NESTING: usize = 8;
 const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 /// WordprocessingML namespaces: transitional and strict OOXML.
 const W_NAMESPACES: &[&[u8]] = &[
@@ -148,6 +151,8 @@ struct Body {
     run_depth: usize,
     in_text: bool,
     tables: Vec<Table>,
+    /// Open `w:tbl` elements beyond [`MAX_TABLE_NESTING`] (their rows and cells are ignored).
+    flattened_tables: usize,
     /// Inside a paragraph's `w:sectPr`: whether that section starts on a new page.
     section_break: Option<bool>,
     page_break_pending: bool,
@@ -268,7 +273,11 @@ impl Body {
             },
             b"cr" if in_run => self.paragraph.push('\n'),
             b"noBreakHyphen" if in_run => self.paragraph.push('-'),
+            b"tbl" if !empty && self.tables.len() >= MAX_TABLE_NESTING => {
+                self.flattened_tables += 1
+            }
             b"tbl" if !empty => self.tables.push(Table::default()),
+            b"tr" | b"tc" if self.flattened_tables > 0 => {}
             b"tr" if !empty => {
                 if let Some(table) = self.tables.last_mut() {
                     table.row.clear();
@@ -300,6 +309,8 @@ impl Body {
             }
             b"r" => self.run_depth = self.run_depth.saturating_sub(1),
             b"t" => self.in_text = false,
+            b"tbl" if self.flattened_tables > 0 => self.flattened_tables -= 1,
+            b"tr" | b"tc" if self.flattened_tables > 0 => {}
             b"tc" => {
                 if let Some(table) = self.tables.last_mut() {
                     let cell = std::mem::take(&mut table.cell);
@@ -381,6 +392,7 @@ fn parse_document(xml: &[u8]) -> Result<Body, ExtractError> {
     // Close whatever a truncated file left open.
     let text = std::mem::take(&mut body.paragraph);
     body.finish_paragraph(&text);
+    body.flattened_tables = 0;
     while !body.tables.is_empty() {
         body.end(b"tc");
         body.end(b"tr");
@@ -542,6 +554,31 @@ mod tests {
             vec!["外 | 甲 乙; 丙\n\n框内第一段\n\n框内第二段"]
         );
         assert_eq!(doc.title.as_deref(), Some("外"));
+    }
+
+    /// fuzz/regressions/docx: every nesting level copied the text of the tables inside it, so
+    /// a few KB of deeply nested tables took minutes. Deep levels are flattened, text kept.
+    #[test]
+    fn deeply_nested_tables_are_flattened_in_linear_time() {
+        let open = "<w:tbl><w:tr><w:tc>";
+        let close = "</w:tc></w:tr></w:tbl>";
+        let levels =
+            |n: usize, inner: &str| format!("{}{inner}{}", open.repeat(n), close.repeat(n));
+        let started = std::time::Instant::now();
+        let big = p(&"对企业给予补贴。".repeat(100_000));
+        let doc = extract(&docx(&levels(100_000, &big), None)).expect("docx");
+        assert_eq!(doc.pages[0].chars().count(), 800_000);
+        let doc = extract(&docx(&levels(20_000, &p("底")), None)).expect("docx");
+        assert_eq!(doc.pages, vec!["底"]);
+        let elapsed = started.elapsed();
+        assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
+        // Beyond MAX_TABLE_NESTING, rows and cells are read as paragraphs of the deepest cell.
+        let row = |a: &str, b: &str| format!("<w:tr>{}{}</w:tr>", cell(a), cell(b));
+        let deep = format!("<w:tbl>{}{}</w:tbl>", row("甲", "乙"), row("丙", "丁"));
+        let doc = extract(&docx(&levels(MAX_TABLE_NESTING, &deep), None)).expect("docx");
+        assert_eq!(doc.pages, vec!["甲; 乙; 丙; 丁"]);
+        let doc = extract(&docx(&levels(MAX_TABLE_NESTING - 1, &deep), None)).expect("docx");
+        assert_eq!(doc.pages, vec!["甲 乙; 丙 丁"]);
     }
 
     #[test]
