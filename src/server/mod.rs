@@ -5,6 +5,7 @@ mod api;
 mod auth;
 mod docpage;
 pub mod error;
+mod export;
 mod files;
 mod html;
 mod matrix;
@@ -139,7 +140,7 @@ impl AppState {
                     None,
                     crate::index::load_taxonomy(&opts.index_dir),
                 )),
-                exports: Arc::new(tokio::sync::Semaphore::new(matrix::MAX_EXPORTS)),
+                exports: Arc::new(tokio::sync::Semaphore::new(export::MAX_EXPORTS)),
                 overview: std::sync::Mutex::new(None),
                 _index: index,
             }),
@@ -343,7 +344,7 @@ fn routes() -> Vec<Route> {
         r("/api/stats", &["GET"], get(api::stats)),
         r("/matrix", &["GET"], get(matrix::matrix_page)),
         r("/api/matrix", &["GET"], get(matrix::api_matrix)),
-        r("/api/export", &["GET"], get(matrix::api_export)),
+        r("/api/export", &["GET"], get(export::api_export)),
         r("/api/openapi.json", &["GET"], get(api::openapi)),
     ]
 }
