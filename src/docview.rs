@@ -54,6 +54,8 @@ pub struct PassageView {
     pub label: String,
     /// Ids of the provisions the passage is tagged with.
     pub provisions: Vec<String>,
+    /// Read by OCR from a scan (may hold recognition errors).
+    pub ocr: bool,
     pub text: String,
 }
 
@@ -137,6 +139,7 @@ pub fn load(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Doc
             page: u64_of(&doc, fields.page),
             label: text_of(&doc, fields.label),
             provisions: stored_texts(&doc, fields.provision),
+            ocr: crate::index::schema::stored_u64(&doc, fields.ocr) == 1,
             text: text_of(&doc, fields.text),
         });
     }

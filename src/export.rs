@@ -66,10 +66,12 @@ pub struct EvidenceRow {
     pub ordinal: u64,
     pub language: String,
     pub format: String,
+    /// `true` when the text was read by OCR from a scan.
+    pub ocr: bool,
 }
 
 /// Column names of the CSV, in order.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "title",
     "issuer",
     "docno",
@@ -86,6 +88,7 @@ pub const COLUMNS: [&str; 16] = [
     "ordinal",
     "language",
     "format",
+    "ocr",
 ];
 
 impl EvidenceRow {
@@ -121,10 +124,11 @@ impl EvidenceRow {
             ordinal: r.ordinal,
             language: r.lang,
             format: r.format,
+            ocr: r.ocr,
         }
     }
 
-    fn cells(&self) -> [String; 16] {
+    fn cells(&self) -> [String; 17] {
         [
             self.title.clone(),
             self.issuer.clone(),
@@ -142,6 +146,7 @@ impl EvidenceRow {
             self.ordinal.to_string(),
             self.language.clone(),
             self.format.clone(),
+            self.ocr.to_string(),
         ]
     }
 }

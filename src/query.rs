@@ -2,7 +2,8 @@
 //!
 //! Syntax: words (all must match), `"exact phrase"`, `-excluded`, `a OR b`, field filters
 //! `title:`, `path:`, `lang:`, `format:`, `provision:`, `issuer:`, `docno:`, `region:`, `type:`,
-//! `year:`, `date:2023-05`, `date:[2023-01-01 TO 2023-12-31]`, and `*` (everything). Chinese needs no spaces:
+//! `year:`, `date:2023-05`, `date:[2023-01-01 TO 2023-12-31]`, `ocr:true|false` (passages read by
+//! OCR from scans), and `*` (everything). Chinese needs no spaces:
 //! an unquoted run of up to 4 Han characters, or any run mixing Han with digits, Latin or
 //! punctuation (`川商发〔2023〕12号`), is an exact phrase; a longer pure-Han run matches passages
 //! holding at least half of its character bigrams, exact occurrences ranked first.
@@ -67,6 +68,8 @@ pub enum Clause {
     Date(u64, u64),
     /// A year (any document dated in it, to the day or not).
     Year(String),
+    /// Passages read by OCR (`true`) or from a text layer (`false`).
+    Ocr(bool),
     /// English words that name a provision, expanded to its Chinese terms: matches the words
     /// (all of them) or any of the terms.
     Expanded {
@@ -205,7 +208,7 @@ fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause
             };
             if crate::extract::Format::from_name(&v).is_none() {
                 return Err(Error::Query(format!(
-                    "unknown format '{value}' (use pdf, html, docx or text)"
+                    "unknown format '{value}' (use pdf, html, docx, text or image)"
                 )));
             }
             Clause::Format(v)
@@ -238,6 +241,15 @@ fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause
             Clause::Region(paths)
         }
         Some("type" | "doctype") => Clause::Doctype(value.trim().to_string()),
+        Some("ocr") => match value.trim().to_lowercase().as_str() {
+            "true" | "yes" | "1" => Clause::Ocr(true),
+            "false" | "no" | "0" => Clause::Ocr(false),
+            _ => {
+                return Err(Error::Query(format!(
+                    "ocr: takes true or false, not '{value}'"
+                )))
+            }
+        },
         Some("year") => {
             let v = value.trim();
             if v.len() != 4 || date_bounds(v).is_none() {
@@ -255,7 +267,7 @@ fn clause_for(field: Option<&str>, value: String, quoted: bool) -> Result<Clause
         }
         Some(other) => {
             return Err(Error::Query(format!(
-                "unknown field '{other}:' (fields: title, path, lang, format, provision, issuer, docno, region, type, year, date)"
+                "unknown field '{other}:' (fields: title, path, lang, format, provision, issuer, docno, region, type, year, date, ocr)"
             )))
         }
     })
@@ -473,6 +485,10 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
         Clause::Provision(id) => Some(term_query(f.provision, id)),
         Clause::Doctype(t) => Some(term_query(f.doctype, t)),
         Clause::Year(y) => Some(term_query(f.year, y)),
+        Clause::Ocr(yes) => Some(Box::new(TermQuery::new(
+            Term::from_field_u64(f.ocr, u64::from(*yes)),
+            IndexRecordOption::Basic,
+        ))),
         Clause::Issuer { name, exact: true } => Some(term_query(f.issuer, name)),
         Clause::Issuer { name, exact: false } => {
             Some(text_query(f.issuer_text, name, true).unwrap_or_else(|| Box::new(EmptyQuery)))
@@ -835,6 +851,7 @@ mod tests {
             "foo:bar",
             "lang:",
             "format:exe",
+            "ocr:maybe",
             "  ",
         ] {
             assert!(parse(bad).is_err(), "{bad} should fail");

@@ -59,6 +59,9 @@ pub struct PassageHit {
     /// Ids of the provisions the passage is tagged with.
     #[serde(default)]
     pub provisions: Vec<String>,
+    /// The text was read by OCR from a scan: a quote may hold recognition errors.
+    #[serde(default)]
+    pub ocr: bool,
     pub text: String,
     /// HTML-escaped snippet with matches in `<mark>…</mark>`.
     pub highlight: String,
@@ -265,6 +268,7 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
                 label: text_of(&doc, fields.label),
                 ordinal: u64_of(&doc, fields.ordinal),
                 provisions: stored_texts(&doc, fields.provision),
+                ocr: u64_of(&doc, fields.ocr) == 1,
                 text,
                 highlight,
                 score,

@@ -82,6 +82,23 @@ pub fn run(a: IndexArgs) -> anyhow::Result<ExitCode> {
             summary.failed.len(),
             summary.seconds
         );
+        if summary.ocr_pages > 0 {
+            out!(
+                "OCR read {} pages ({} from the cache)",
+                summary.ocr_pages,
+                summary.ocr_cached
+            );
+        }
+        if summary.ocr_pending > 0 {
+            eprintln!(
+                "{} files have scanned pages that were not read: {}",
+                summary.ocr_pending,
+                summary
+                    .ocr_unavailable
+                    .as_deref()
+                    .unwrap_or("OCR not available")
+            );
+        }
     }
     Ok(if summary.failed.is_empty() {
         ExitCode::SUCCESS

@@ -11,6 +11,7 @@ macro_rules! out {
     }};
 }
 
+mod doctor;
 mod export;
 mod index;
 mod matrix;
@@ -55,6 +56,8 @@ pub enum Command {
     Matrix(matrix::MatrixArgs),
     /// Write every matching passage with its citation as CSV or JSON Lines.
     Export(export::ExportArgs),
+    /// Check the optional tools (OCR: tesseract and its languages, pdftoppm).
+    Doctor(doctor::DoctorArgs),
     /// Internal: an extraction worker reading requests on stdin (started by `index`).
     #[command(name = "__extract-worker", hide = true)]
     ExtractWorker(WorkerArgs),
@@ -65,6 +68,9 @@ pub struct WorkerArgs {
     /// Address-space limit in bytes.
     #[arg(long)]
     pub memory_limit: u64,
+    /// OCR programs and settings (JSON).
+    #[arg(long)]
+    pub ocr: Option<String>,
 }
 
 /// How files are extracted (`index` and `serve`).
@@ -80,6 +86,37 @@ pub struct ExtractArgs {
     /// file that loops keeps a core busy until the run ends).
     #[arg(long)]
     pub no_isolation: bool,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
+}
+
+/// OCR of scanned pages and images (`index`, `serve`, `doctor`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct OcrArgs {
+    /// Tesseract languages to read scans in, joined by '+'.
+    #[arg(long, env = "PROVISIO_OCR_LANG", default_value = provisio::extract::ocr::DEFAULT_LANGS)]
+    pub ocr_lang: String,
+    /// The tesseract program (default: found on PATH).
+    #[arg(long, env = "PROVISIO_TESSERACT")]
+    pub tesseract: Option<PathBuf>,
+    /// The pdftoppm program (poppler-utils) that renders scanned PDF pages (default: on PATH).
+    #[arg(long, env = "PROVISIO_PDFTOPPM")]
+    pub pdftoppm: Option<PathBuf>,
+    /// Do not OCR (scanned pages are reported as needing it).
+    #[arg(long)]
+    pub no_ocr: bool,
+}
+
+impl OcrArgs {
+    /// Find the OCR programs.
+    pub fn discover(&self) -> provisio::extract::ocr::Ocr {
+        provisio::extract::ocr::Ocr::discover(&provisio::extract::ocr::OcrRequest {
+            enabled: !self.no_ocr,
+            langs: self.ocr_lang.clone(),
+            tesseract: self.tesseract.clone(),
+            pdftoppm: self.pdftoppm.clone(),
+        })
+    }
 }
 
 impl ExtractArgs {
@@ -92,11 +129,19 @@ impl ExtractArgs {
             ));
         }
         opts.extract_timeout = std::time::Duration::from_secs(self.extract_timeout);
+        opts.ocr = self.ocr.discover();
+        if let provisio::extract::ocr::Ocr::Unavailable(why) = &opts.ocr {
+            if why.contains("bad --ocr-lang") {
+                return Err(provisio::Error::Usage(why.clone()));
+            }
+            tracing::info!("{why}");
+        }
         if !self.no_isolation {
             let exe = std::env::current_exe().map_err(|e| provisio::Error::io("provisio", e))?;
             opts.isolation = Some(provisio::extract::isolate::WorkerConfig {
                 exe,
                 memory_limit: self.extract_memory.saturating_mul(1024 * 1024),
+                ocr: opts.ocr.clone(),
             });
         }
         Ok(())
@@ -111,8 +156,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::Matrix(a) => matrix::run(a),
         Command::Export(a) => export::run(a),
+        Command::Doctor(a) => doctor::run(a),
         Command::ExtractWorker(a) => {
-            provisio::extract::isolate::worker_main(a.memory_limit)?;
+            let ocr = match a.ocr.as_deref().map(serde_json::from_str) {
+                Some(Ok(ocr)) => ocr,
+                Some(Err(e)) => anyhow::bail!("bad --ocr: {e}"),
+                None => provisio::extract::ocr::Ocr::default(),
+            };
+            provisio::extract::isolate::worker_main(a.memory_limit, &ocr)?;
             Ok(ExitCode::SUCCESS)
         }
     }

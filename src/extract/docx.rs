@@ -58,6 +58,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         date: core.created,
         encoding: None,
         warnings: body.warnings,
+        ocr: Default::default(),
     })
 }
 

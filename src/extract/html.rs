@@ -135,6 +135,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         date: meta.date,
         encoding: Some(encoding.name().to_owned()),
         warnings,
+        ocr: Default::default(),
     })
 }
 

@@ -5,16 +5,29 @@
 //! past the time limit is killed; one that dies (allocation failure under the limit, a crash)
 //! is reported with what it printed last; both are replaced on the next request.
 //!
-//! Wire format on the worker's stdin: `[format: u8][len: u64 LE][bytes]`; on its stdout:
-//! `[len: u64 LE][JSON of Result<ExtractedDoc, ExtractError>]`.
+//! OCR (scanned PDF pages, images) runs in the worker too, so Tesseract and pdftoppm inherit
+//! its memory limit; the worker announces each page it is about to read and the parent
+//! extends its deadline by one page timeout per page.
+//!
+//! Wire format on the worker's stdin: `[format: u8][len: u64 LE][bytes]`; on its stdout, any
+//! number of frames `[len: u64 LE][JSON of Reply]`, the last one `Done`.
 
-use super::{extract, ExtractError, ExtractedDoc, Format};
+use super::ocr::{Ocr, OcrEvent};
+use super::{extract_full, ExtractError, ExtractedDoc, Format};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// One frame from a worker.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+enum Reply {
+    /// Pages about to be read by OCR.
+    Ocr(OcrEvent),
+    Done(Result<ExtractedDoc, ExtractError>),
+}
 
 /// Default address-space limit of a worker.
 pub const DEFAULT_MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
@@ -30,6 +43,8 @@ pub struct WorkerConfig {
     pub exe: PathBuf,
     /// Address-space limit of each worker, in bytes.
     pub memory_limit: u64,
+    /// OCR programs and settings the workers use.
+    pub ocr: Ocr,
 }
 
 /// One running worker.
@@ -46,6 +61,8 @@ impl Worker {
             .arg("__extract-worker")
             .arg("--memory-limit")
             .arg(config.memory_limit.to_string())
+            .arg("--ocr")
+            .arg(serde_json::to_string(&config.ocr).map_err(std::io::Error::other)?)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -188,8 +205,14 @@ impl WorkerPool {
         }
     }
 
-    /// Extract `bytes` in a worker, within the time and memory limits.
-    pub fn extract(&self, format: Format, bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
+    /// Extract `bytes` in a worker, within the time and memory limits (the time limit grows by
+    /// one OCR page timeout for each page the worker reads by OCR; `on_event` hears of them).
+    pub fn extract(
+        &self,
+        format: Format,
+        bytes: &[u8],
+        on_event: &mut dyn FnMut(OcrEvent),
+    ) -> Result<ExtractedDoc, ExtractError> {
         let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
         let mut worker = match idle {
             Some(w) => w,
@@ -207,25 +230,37 @@ impl WorkerPool {
                 return Err(ExtractError::Crashed(worker.end()));
             }
         }
-        match worker.responses.recv_timeout(self.timeout) {
-            Ok(Ok(payload)) => {
-                let result = serde_json::from_slice::<Result<ExtractedDoc, ExtractError>>(&payload)
-                    .unwrap_or_else(|e| {
-                        Err(ExtractError::Crashed(format!(
+        let page_timeout = self.config.ocr.page_timeout();
+        let mut deadline = Instant::now() + self.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match worker.responses.recv_timeout(left) {
+                Ok(Ok(payload)) => match serde_json::from_slice::<Reply>(&payload) {
+                    Ok(Reply::Ocr(event)) => {
+                        let more = page_timeout * event.pages.max(1) + Duration::from_secs(10);
+                        deadline = deadline.max(Instant::now() + more);
+                        on_event(event);
+                    }
+                    Ok(Reply::Done(result)) => {
+                        if let Ok(mut v) = self.idle.lock() {
+                            v.push(worker);
+                        }
+                        return result;
+                    }
+                    Err(e) => {
+                        let _ = worker.end();
+                        return Err(ExtractError::Crashed(format!(
                             "unreadable worker reply: {e}"
-                        )))
-                    });
-                if let Ok(mut v) = self.idle.lock() {
-                    v.push(worker);
+                        )));
+                    }
+                },
+                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
+                    return Err(ExtractError::Crashed(worker.end()))
                 }
-                result
-            }
-            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
-                Err(ExtractError::Crashed(worker.end()))
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                let _ = worker.end();
-                Err(ExtractError::Timeout(self.timeout.as_secs().max(1)))
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = worker.end();
+                    return Err(ExtractError::Timeout(self.timeout.as_secs().max(1)));
+                }
             }
         }
     }
@@ -244,7 +279,7 @@ impl Drop for WorkerPool {
 }
 
 /// The worker's side: cap the address space, then extract requests from stdin until it closes.
-pub fn worker_main(memory_limit: u64) -> std::io::Result<()> {
+pub fn worker_main(memory_limit: u64, ocr: &Ocr) -> std::io::Result<()> {
     limit_memory(memory_limit);
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
@@ -266,13 +301,25 @@ pub fn worker_main(memory_limit: u64) -> std::io::Result<()> {
             .get(usize::from(tag[0]))
             .copied()
             .unwrap_or(Format::Text);
-        let result = extract(format, &bytes);
+        let mut write_error = None;
+        let result = extract_full(format, &bytes, ocr, &mut |event| {
+            if let Err(e) = send(&mut output, &Reply::Ocr(event)) {
+                write_error.get_or_insert(e);
+            }
+        });
+        if let Some(e) = write_error {
+            return Err(e);
+        }
         drop(bytes);
-        let payload = serde_json::to_vec(&result).map_err(std::io::Error::other)?;
-        output.write_all(&(payload.len() as u64).to_le_bytes())?;
-        output.write_all(&payload)?;
-        output.flush()?;
+        send(&mut output, &Reply::Done(result))?;
     }
+}
+
+fn send(output: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
+    let payload = serde_json::to_vec(reply).map_err(std::io::Error::other)?;
+    output.write_all(&(payload.len() as u64).to_le_bytes())?;
+    output.write_all(&payload)?;
+    output.flush()
 }
 
 #[cfg(unix)]

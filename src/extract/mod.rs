@@ -3,6 +3,7 @@
 pub mod docx;
 pub mod html;
 pub mod isolate;
+pub mod ocr;
 pub mod pdf;
 mod pdf_cmap;
 pub mod text;
@@ -18,13 +19,21 @@ pub enum Format {
     Html,
     Docx,
     Text,
+    /// A scan or photo (PNG, JPEG, TIFF), read by OCR.
+    Image,
 }
 
 impl Format {
     /// Every format, in the order filters list them.
-    pub const ALL: [Format; 4] = [Format::Pdf, Format::Html, Format::Docx, Format::Text];
+    pub const ALL: [Format; 5] = [
+        Format::Pdf,
+        Format::Html,
+        Format::Docx,
+        Format::Text,
+        Format::Image,
+    ];
 
-    /// The format named `name` (`pdf`, `html`, `docx`, `text`).
+    /// The format named `name` (`pdf`, `html`, `docx`, `text`, `image`).
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == name)
     }
@@ -35,6 +44,7 @@ impl Format {
             Format::Html => "html",
             Format::Docx => "docx",
             Format::Text => "text",
+            Format::Image => "image",
         }
     }
 }
@@ -57,6 +67,20 @@ pub struct ExtractedDoc {
     pub encoding: Option<String>,
     /// Non-fatal problems worth reporting (e.g. "page 3 of 5 failed: …").
     pub warnings: Vec<String>,
+    /// Which pages were read by OCR.
+    #[serde(default)]
+    pub ocr: OcrInfo,
+}
+
+/// What OCR did for one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrInfo {
+    /// Pages (from 1) whose text came from OCR.
+    pub pages: Vec<u32>,
+    /// How many of them were taken from the cache.
+    pub cached: u32,
+    /// Pages needed OCR that was not available: why (the file is read again once it is).
+    pub pending: Option<String>,
 }
 
 /// Why a file yielded no text. The `Display` text is the reason users see.
@@ -70,6 +94,13 @@ pub enum ExtractError {
     Malformed(String),
     #[error("no text layer (scanned or image-only)")]
     NoText,
+    /// A scan, and OCR cannot run: why (`OCR not available (…)`).
+    #[error("no text layer; {0}")]
+    NeedsOcr(String),
+    #[error("OCR failed: {0}")]
+    Ocr(String),
+    #[error("no text layer, and OCR found no text on its {0} page(s)")]
+    OcrFoundNothing(u32),
     #[error("extractor panicked: {0}")]
     Panic(String),
     #[error("timed out after {0} s")]
@@ -94,9 +125,17 @@ pub fn sniff(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
         let is_docx = bytes.windows(5).any(|w| w == b"word/");
         return is_docx.then_some(Format::Docx);
     }
+    const IMAGE_MAGIC: &[&[u8]] = &[
+        b"\x89PNG\r\n\x1a\n",
+        b"\xFF\xD8\xFF",
+        b"II*\x00",
+        b"MM\x00*",
+    ];
+    if IMAGE_MAGIC.iter().any(|m| head.starts_with(m)) {
+        return Some(Format::Image);
+    }
     const BINARY_MAGIC: &[&[u8]] = &[
         b"\x89PNG",
-        b"\xFF\xD8\xFF",
         b"GIF8",
         b"\x1F\x8B",
         b"\x7FELF",
@@ -105,8 +144,6 @@ pub fn sniff(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
         b"\xFD7zXZ",
         b"Rar!",
         b"7z\xBC\xAF",
-        b"II*\x00",
-        b"MM\x00*",
         b"RIFF",
         b"OggS",
         b"ID3",
@@ -205,12 +242,35 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<ExtractedDoc, ExtractErro
         Format::Html => html::extract(bytes),
         Format::Docx => docx::extract(bytes),
         Format::Text => text::extract(bytes),
+        // Images have no text layer: only OCR reads them (`extract_full`).
+        Format::Image => Err(ExtractError::NoText),
     }));
     EXTRACTING.with(|e| e.set(false));
     match result {
         Ok(r) => r,
         Err(payload) => Err(ExtractError::Panic(panic_message(payload.as_ref()))),
     }
+}
+
+/// [`extract`], then OCR of what has no text layer (scanned PDF pages, images) when `ocr` is
+/// ready. `on_event` hears of pages about to be read by OCR (the slow part). Never panics.
+pub fn extract_full(
+    format: Format,
+    bytes: &[u8],
+    ocr: &ocr::Ocr,
+    on_event: &mut dyn FnMut(ocr::OcrEvent),
+) -> Result<ExtractedDoc, ExtractError> {
+    let first = extract(format, bytes);
+    if !matches!(format, Format::Pdf | Format::Image) {
+        return first;
+    }
+    install_quiet_panic_hook();
+    EXTRACTING.with(|e| e.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ocr::complete(format, bytes, first, ocr, on_event)
+    }));
+    EXTRACTING.with(|e| e.set(false));
+    result.unwrap_or_else(|payload| Err(ExtractError::Panic(panic_message(payload.as_ref()))))
 }
 
 #[cfg(test)]
@@ -228,7 +288,12 @@ mod tests {
             sniff("普通文本".as_bytes(), Some("pdf")),
             Some(Format::Text)
         );
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0", Some("txt")), None);
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0", Some("txt")),
+            Some(Format::Image)
+        );
+        assert_eq!(sniff(b"II*\x00\x08\0\0\0", None), Some(Format::Image));
+        assert_eq!(sniff(b"GIF89a\x01\0", Some("txt")), None);
         assert_eq!(sniff(b"PK\x03\x04 not a docx", Some("docx")), None);
     }
 }

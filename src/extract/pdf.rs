@@ -18,6 +18,7 @@ mod fixup;
 mod fonts;
 mod load;
 mod output;
+pub mod scan;
 #[cfg(test)]
 mod tests;
 
@@ -120,6 +121,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         date,
         encoding: None,
         warnings,
+        ocr: Default::default(),
     })
 }
 

@@ -25,6 +25,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         date: None,
         encoding: Some(encoding.name().to_owned()),
         warnings: Vec::new(),
+        ocr: Default::default(),
     })
 }
 

@@ -33,6 +33,10 @@ pub struct FileEntry {
     pub passages: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Scanned pages were not read because OCR was not available: read the file again once
+    /// it is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ocr_pending: bool,
 }
 
 /// The whole manifest.

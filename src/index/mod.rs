@@ -25,6 +25,7 @@ fn is_ours(name: &str) -> bool {
     name == LOCK_FILE
         || name.starts_with(manifest::MANIFEST_FILE)
         || name.starts_with(TAXONOMY_FILE)
+        || name == crate::extract::ocr::CACHE_DIR
         || name == ".gitkeep"
         || name == "meta.json"
         || name == ".managed.json"

@@ -10,7 +10,7 @@ use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzer changes meaning: an index with another version
 /// is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -49,6 +49,8 @@ pub struct Fields {
     pub day: Field,
     /// Ids of the provisions this passage is tagged with.
     pub provision: Field,
+    /// 1 when the passage's text was read by OCR (it may hold recognition errors).
+    pub ocr: Field,
 }
 
 /// Build the schema and its field handles.
@@ -92,6 +94,7 @@ pub fn build_schema() -> (Schema, Fields) {
         year: b.add_text_field("year", STRING | FAST),
         day: b.add_u64_field("day", INDEXED | FAST),
         provision: b.add_text_field("provision", STRING | STORED | FAST),
+        ocr: b.add_u64_field("ocr", STORED | INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -141,6 +144,8 @@ pub struct PassageRecord {
     pub doctype: Option<String>,
     pub regions: Vec<String>,
     pub provisions: Vec<String>,
+    /// Read by OCR.
+    pub ocr: bool,
 }
 
 /// The year of a date string starting `YYYY`, and its `yyyymmdd` only when the date is a
@@ -214,6 +219,7 @@ impl PassageRecord {
         for p in &self.provisions {
             d.add_text(f.provision, p);
         }
+        d.add_u64(f.ocr, u64::from(self.ocr));
         d
     }
 
@@ -241,6 +247,7 @@ impl PassageRecord {
             doctype: opt(f.doctype),
             regions: stored_texts(doc, f.region),
             provisions: stored_texts(doc, f.provision),
+            ocr: stored_u64(doc, f.ocr) == 1,
         }
     }
 }
@@ -283,6 +290,7 @@ mod tests {
             regions: vec!["/江苏省".into(), "/江苏省/苏州市".into()],
             provisions: vec!["free_warehousing".into()],
             page: 2,
+            ocr: true,
             ..PassageRecord::default()
         };
         let back = PassageRecord::from_document(&rec.to_document(&f), &f);

@@ -9,6 +9,7 @@ use crate::enrich::provisions::Taxonomy;
 use crate::enrich::{detect_language, document_facts, title_from_text, DocFacts};
 use crate::error::{Error, Result};
 use crate::extract::isolate::{WorkerConfig, WorkerPool};
+use crate::extract::ocr::{Ocr, OcrEvent};
 use crate::extract::{self, ExtractError, Format};
 use crate::segment::{segment, Passage};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
@@ -54,6 +56,9 @@ pub struct IndexOptions {
     pub checkpoint_files: usize,
     /// Follow symbolic links whose target is inside the corpus (others never are).
     pub follow_links: bool,
+    /// OCR of scanned pages and images (`Ocr::discover`); results are cached in the index
+    /// folder. Files whose scans waited for OCR are read again once it is ready.
+    pub ocr: Ocr,
 }
 
 impl IndexOptions {
@@ -71,6 +76,7 @@ impl IndexOptions {
             isolation: None,
             checkpoint_files: DEFAULT_CHECKPOINT_FILES,
             follow_links: false,
+            ocr: Ocr::default(),
         }
     }
 }
@@ -95,6 +101,14 @@ pub struct IndexSummary {
     pub retagged: usize,
     pub documents: usize,
     pub passages: u64,
+    /// Pages read by OCR in this run (cache hits included) and how many came from the cache.
+    pub ocr_pages: u64,
+    pub ocr_cached: u64,
+    /// Indexed or failed files with scanned pages not read because OCR is not available.
+    pub ocr_pending: usize,
+    /// Why OCR is not available (when files wait for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_unavailable: Option<String>,
     pub seconds: f64,
 }
 
@@ -117,6 +131,8 @@ struct DocRecord {
     date: Option<String>,
     encoding: Option<String>,
     pages: usize,
+    /// Pages whose text came from OCR.
+    ocr_pages: Vec<u32>,
     passages: Vec<Passage>,
     /// Provision ids per passage.
     provisions: Vec<Vec<String>>,
@@ -145,49 +161,122 @@ struct Processed {
     candidate: Candidate,
     hash: String,
     outcome: Outcome,
+    /// Scanned pages were left unread: OCR not available.
+    ocr_pending: bool,
+    /// Pages read by OCR, and of those from the cache.
+    ocr_pages: u32,
+    ocr_cached: u32,
+}
+
+impl Processed {
+    fn new(candidate: Candidate, hash: String, outcome: Outcome) -> Processed {
+        Processed {
+            candidate,
+            hash,
+            outcome,
+            ocr_pending: false,
+            ocr_pages: 0,
+            ocr_cached: 0,
+        }
+    }
+}
+
+/// What the extraction threads share: the progress bar and its OCR page count.
+struct Progress {
+    bar: ProgressBar,
+    ocr_pages: AtomicU64,
+}
+
+impl Progress {
+    fn ocr(&self, event: OcrEvent) {
+        let n = self
+            .ocr_pages
+            .fetch_add(u64::from(event.pages), Ordering::Relaxed)
+            + u64::from(event.pages);
+        self.bar.set_message(format!("OCR: {n} pages"));
+    }
+}
+
+/// Formats whose extraction may loop, balloon or run external programs: run under a deadline,
+/// in a worker process when isolation is on.
+fn is_risky(format: Format) -> bool {
+    matches!(format, Format::Pdf | Format::Image)
 }
 
 fn extract_with_timeout(
     format: Format,
     bytes: Vec<u8>,
-    timeout: Duration,
+    opts: &IndexOptions,
+    ocr: &Ocr,
     pool: Option<&WorkerPool>,
+    progress: &Progress,
 ) -> std::result::Result<extract::ExtractedDoc, ExtractError> {
-    if format != Format::Pdf {
+    if !is_risky(format) {
         return extract::extract(format, &bytes);
     }
     if let Some(pool) = pool {
-        return pool.extract(format, &bytes);
+        return pool.extract(format, &bytes, &mut |e| progress.ocr(e));
     }
-    // Without worker processes: run it on its own thread and stop waiting after `timeout`.
-    // (The thread cannot be killed; it is abandoned and keeps its core until it ends.)
-    let (tx, rx) = crossbeam_channel::bounded(1);
+    // Without worker processes: run it on its own thread and stop waiting after the timeout
+    // (plus one page timeout per page read by OCR). The thread cannot be killed; it is
+    // abandoned and keeps its core until it ends (OCR programs end at their own deadline).
+    enum Msg {
+        Ocr(OcrEvent),
+        Done(std::result::Result<extract::ExtractedDoc, ExtractError>),
+    }
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let thread_ocr = ocr.clone();
     let spawned = std::thread::Builder::new()
         .name("pdf-extract".into())
         .spawn(move || {
-            let _ = tx.send(extract::extract(format, &bytes));
+            let events = tx.clone();
+            let result = extract::extract_full(format, &bytes, &thread_ocr, &mut |e| {
+                let _ = events.send(Msg::Ocr(e));
+            });
+            let _ = tx.send(Msg::Done(result));
         });
     if spawned.is_err() {
         return Err(ExtractError::Malformed(
             "cannot start extraction thread".into(),
         ));
     }
-    match rx.recv_timeout(timeout) {
-        Ok(r) => r,
-        Err(_) => Err(ExtractError::Timeout(timeout.as_secs())),
+    let mut deadline = Instant::now() + opts.extract_timeout;
+    loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Msg::Ocr(e)) => {
+                let more = ocr.page_timeout() * e.pages.max(1) + Duration::from_secs(10);
+                deadline = deadline.max(Instant::now() + more);
+                progress.ocr(e);
+            }
+            Ok(Msg::Done(r)) => return r,
+            Err(_) => return Err(ExtractError::Timeout(opts.extract_timeout.as_secs())),
+        }
     }
 }
 
-fn process(
-    c: Candidate,
-    prev: Option<&FileEntry>,
-    opts: &IndexOptions,
-    pool: Option<&WorkerPool>,
-) -> Processed {
-    let failed = |c: Candidate, hash: String, reason: String| Processed {
-        candidate: c,
-        hash,
-        outcome: Outcome::Failed(reason),
+/// Raises the flag when dropped: the writing loop ended, normally or by an error.
+struct StopOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What the extraction threads need besides the file.
+struct Env<'a> {
+    opts: &'a IndexOptions,
+    ocr: &'a Ocr,
+    pool: Option<&'a WorkerPool>,
+    progress: &'a Progress,
+    /// Files that waited for OCR are read again (OCR is now ready).
+    retry_pending: bool,
+}
+
+fn process(c: Candidate, prev: Option<&FileEntry>, env: &Env) -> Processed {
+    let opts = env.opts;
+    let failed = |c: Candidate, hash: String, reason: String| {
+        Processed::new(c, hash, Outcome::Failed(reason))
     };
     if c.size > opts.max_file_size {
         let reason = format!("too large: {} bytes (limit {})", c.size, opts.max_file_size);
@@ -197,50 +286,40 @@ fn process(
         Ok(b) => b,
         // Deleted between the crawl and now: gone, not failed.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Processed {
-                candidate: c,
-                hash: String::new(),
-                outcome: Outcome::Vanished,
-            }
+            return Processed::new(c, String::new(), Outcome::Vanished)
         }
         Err(e) => return failed(c, String::new(), format!("cannot read: {e}")),
     };
     let hash = blake3::hash(&bytes).to_hex().to_string();
-    if !opts.full && prev.is_some_and(|p| p.hash == hash) {
-        return Processed {
-            candidate: c,
-            hash,
-            outcome: Outcome::Same,
-        };
+    let retry = env.retry_pending && prev.is_some_and(|p| p.ocr_pending);
+    if !opts.full && !retry && prev.is_some_and(|p| p.hash == hash) {
+        return Processed::new(c, hash, Outcome::Same);
     }
     let ext = c
         .abs_path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     let Some(format) = extract::sniff(&bytes, ext.as_deref()) else {
-        return Processed {
-            candidate: c,
-            hash,
-            outcome: Outcome::Unsupported,
-        };
+        return Processed::new(c, hash, Outcome::Unsupported);
     };
     if bytes.is_empty() {
         return failed(c, hash, "empty file".into());
     }
-    let doc = match extract_with_timeout(format, bytes, opts.extract_timeout, pool) {
+    let doc = match extract_with_timeout(format, bytes, opts, env.ocr, env.pool, env.progress) {
         Ok(d) => d,
-        Err(ExtractError::Unsupported) => {
-            return Processed {
-                candidate: c,
-                hash,
-                outcome: Outcome::Unsupported,
-            }
-        }
+        Err(ExtractError::Unsupported) => return Processed::new(c, hash, Outcome::Unsupported),
         Err(ExtractError::NoText) if format != Format::Pdf => {
             return failed(c, hash, "no text".into())
         }
+        Err(e @ ExtractError::NeedsOcr(_)) => {
+            let mut p = failed(c, hash, e.to_string());
+            p.ocr_pending = true;
+            return p;
+        }
         Err(e) => return failed(c, hash, e.to_string()),
     };
+    let ocr_pending = doc.ocr.pending.is_some();
+    let (ocr_pages, ocr_cached) = (doc.ocr.pages.len() as u32, doc.ocr.cached);
     let mut passages = segment(&doc.pages);
     // A bound on what one file may put in the index (a 256 MiB text file is ~250k passages).
     passages.truncate(MAX_PASSAGES_PER_DOCUMENT);
@@ -279,12 +358,14 @@ fn process(
         provisions,
         encoding: doc.encoding,
         pages: doc.pages.len(),
+        ocr_pages: doc.ocr.pages,
         passages,
     };
     Processed {
-        candidate: c,
-        hash,
-        outcome: Outcome::Indexed(Box::new(record)),
+        ocr_pending,
+        ocr_pages,
+        ocr_cached,
+        ..Processed::new(c, hash, Outcome::Indexed(Box::new(record)))
     }
 }
 
@@ -318,6 +399,7 @@ fn add_passages(
             doctype: rec.facts.doctype.clone(),
             regions: rec.facts.regions.clone(),
             provisions: rec.provisions.get(i).cloned().unwrap_or_default(),
+            ocr: rec.ocr_pages.contains(&p.page),
         };
         writer.add_document(record.to_document(f))?;
     }
@@ -414,6 +496,10 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     let retag_all =
         !full && (opts.retag || manifest.taxonomy_hash.as_deref() != Some(taxonomy_hash.as_str()));
 
+    let ocr_cache = opts.index_dir.join(extract::ocr::CACHE_DIR);
+    let ocr = opts.ocr.clone().with_cache(&ocr_cache);
+    // Files that waited for OCR are read again once scanned PDF pages can be read.
+    let retry_pending = ocr.reads_pdfs();
     let (candidates, problems) = crawl(&opts.corpus, Some(&opts.index_dir), opts.follow_links)
         .map_err(|e| Error::io(&opts.corpus, e))?;
     let mut summary = IndexSummary::default();
@@ -445,14 +531,21 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     let mut todo = Vec::new();
     for c in candidates {
         match manifest.files.get(&c.rel_path) {
-            Some(e) if !full && e.size == c.size && e.mtime_ns == c.mtime_ns => match e.status {
-                FileStatus::Indexed => summary.unchanged += 1,
-                FileStatus::Unsupported => summary.unsupported += 1,
-                FileStatus::Failed => summary.failed.push(Failure {
-                    path: c.rel_path.clone(),
-                    reason: e.reason.clone().unwrap_or_default(),
-                }),
-            },
+            Some(e)
+                if !full
+                    && e.size == c.size
+                    && e.mtime_ns == c.mtime_ns
+                    && !(retry_pending && e.ocr_pending) =>
+            {
+                match e.status {
+                    FileStatus::Indexed => summary.unchanged += 1,
+                    FileStatus::Unsupported => summary.unsupported += 1,
+                    FileStatus::Failed => summary.failed.push(Failure {
+                        path: c.rel_path.clone(),
+                        reason: e.reason.clone().unwrap_or_default(),
+                    }),
+                }
+            }
             _ => todo.push(c),
         }
     }
@@ -483,28 +576,56 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                 .map(|e| (c.rel_path.clone(), e.clone()))
         })
         .collect();
-    let workers = opts
-        .isolation
-        .clone()
-        .map(|config| WorkerPool::new(config, opts.extract_timeout));
+    let workers = opts.isolation.clone().map(|config| {
+        let config = WorkerConfig {
+            ocr: ocr.clone(),
+            ..config
+        };
+        WorkerPool::new(config, opts.extract_timeout)
+    });
+    let progress = Progress {
+        bar,
+        ocr_pages: AtomicU64::new(0),
+    };
     let mut dirty_files = 0usize;
     // Documents written afresh in this run (already tagged with the current taxonomy).
     let mut rewritten: HashSet<String> = HashSet::new();
+    let env = Env {
+        opts,
+        ocr: &ocr,
+        pool: workers.as_ref(),
+        progress: &progress,
+        retry_pending,
+    };
+    // Set when the writing side stops early (an error): extraction threads then skip the rest.
+    let stop = std::sync::atomic::AtomicBool::new(false);
     let result = std::thread::scope(|scope| -> Result<()> {
         let prev_entries = &prev_entries;
-        let workers = workers.as_ref();
+        let env = &env;
+        let stop = &stop;
         scope.spawn(move || {
             pool.install(|| {
                 todo.into_par_iter().for_each_with(tx, |tx, c| {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
                     let prev = prev_entries.get(&c.rel_path);
-                    let _ = tx.send(process(c, prev, opts, workers));
+                    if tx.send(process(c, prev, env)).is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
                 });
             });
         });
+        // Owned here, so an early return (`?`) drops the receiver and unblocks the senders
+        // instead of leaving them waiting on a full channel while the scope waits for them.
+        let rx = rx;
+        let _stopper = StopOnDrop(stop);
         let mut since_commit = 0usize;
         let mut last_commit = Instant::now();
         for p in rx.iter() {
-            bar.inc(1);
+            progress.bar.inc(1);
+            summary.ocr_pages += u64::from(p.ocr_pages);
+            summary.ocr_cached += u64::from(p.ocr_cached);
             let (doc_id, _) = doc_id_for(&p.candidate.rel_path);
             let prev = manifest.files.get(&p.candidate.rel_path).cloned();
             let c = &p.candidate;
@@ -518,6 +639,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                 lang: None,
                 passages: 0,
                 reason: None,
+                ocr_pending: p.ocr_pending,
             };
             match &p.outcome {
                 Outcome::Same => {
@@ -591,7 +713,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
         }
         Ok(())
     });
-    bar.finish_and_clear();
+    progress.bar.finish_and_clear();
     result?;
 
     for p in problems {
@@ -633,6 +755,21 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             .map_err(|e| Error::io(&opts.index_dir, e))?;
     }
     writer.wait_merging_threads()?;
+    // OCR results of files no longer in the corpus (or changed) are dropped.
+    if ocr_cache.is_dir() {
+        let keep: HashSet<&str> = manifest.files.values().map(|e| e.hash.as_str()).collect();
+        extract::ocr::prune_cache(&ocr_cache, &keep);
+    }
+    summary.ocr_pending = manifest.files.values().filter(|e| e.ocr_pending).count();
+    if summary.ocr_pending > 0 {
+        if !ocr.is_ready() {
+            summary.ocr_unavailable = Some(ocr.describe());
+        } else if !ocr.reads_pdfs() {
+            summary.ocr_unavailable = Some(
+                "OCR of PDF pages not available (pdftoppm not found; install poppler-utils)".into(),
+            );
+        }
+    }
 
     summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
     let indexed = manifest

@@ -218,12 +218,13 @@ fn doc_body(doc: &DocumentView, q: &str, matches: &Matches) -> String {
             };
             let _ = write!(
                 out,
-                "<section class=\"passage{}\" id=\"p-{}\"><span class=\"tgt\" id=\"{}\"></span><a class=\"label\" href=\"#p-{}\" title=\"Link to this passage\">{}</a><div class=\"text\" lang=\"{lang}\">{}</div></section>",
+                "<section class=\"passage{}\" id=\"p-{}\"><span class=\"tgt\" id=\"{}\"></span><a class=\"label\" href=\"#p-{}\" title=\"Link to this passage\">{}</a>{}<div class=\"text\" lang=\"{lang}\">{}</div></section>",
                 if marks.is_some() { " match" } else { "" },
                 p.ordinal,
                 passage_anchor(p.page, &p.text),
                 p.ordinal,
                 esc(label),
+                if p.ocr { super::pages::OCR_CHIP } else { "" },
                 text
             );
         }

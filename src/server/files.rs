@@ -39,7 +39,7 @@ pub fn resolve_under(root: &FsPath, rel: &str) -> Option<PathBuf> {
     (canonical.starts_with(root) && canonical.is_file()).then_some(canonical)
 }
 
-fn content_type(format: &str, encoding: Option<&str>) -> String {
+fn content_type(format: &str, encoding: Option<&str>, path: &str) -> String {
     let charset = encoding
         .filter(|e| {
             !e.is_empty()
@@ -54,6 +54,17 @@ fn content_type(format: &str, encoding: Option<&str>) -> String {
         "html" => format!("text/html{charset}"),
         "text" => format!("text/plain{charset}"),
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document".into(),
+        // Images were recognised by their magic bytes; the extension names the kind.
+        "image" => {
+            let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+            match ext.as_str() {
+                "png" => "image/png",
+                "jpg" | "jpeg" => "image/jpeg",
+                "tif" | "tiff" => "image/tiff",
+                _ => "application/octet-stream",
+            }
+            .into()
+        }
         _ => "application/octet-stream".into(),
     }
 }
@@ -97,7 +108,7 @@ pub async fn original(
     };
     let h = resp.headers_mut();
     if h.contains_key(header::CONTENT_TYPE) {
-        let ct = content_type(&meta.format, meta.encoding.as_deref());
+        let ct = content_type(&meta.format, meta.encoding.as_deref(), &meta.path);
         h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_str(&ct)
@@ -173,11 +184,16 @@ mod tests {
 
     #[test]
     fn content_types() {
-        assert_eq!(content_type("pdf", None), "application/pdf");
+        assert_eq!(content_type("pdf", None, "a.pdf"), "application/pdf");
+        assert_eq!(content_type("image", None, "scans/a.TIF"), "image/tiff");
         assert_eq!(
-            content_type("text", Some("GB18030")),
+            content_type("image", None, "scan.svg"),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            content_type("text", Some("GB18030"), "a.txt"),
             "text/plain; charset=GB18030"
         );
-        assert_eq!(content_type("html", Some("bad\r\nx")), "text/html");
+        assert_eq!(content_type("html", Some("bad\r\nx"), "a.htm"), "text/html");
     }
 }

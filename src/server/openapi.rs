@@ -113,12 +113,13 @@ fn schemas() -> Value {
             }}
         },
         "PassageHit": {
-            "type": "object", "required": ["page", "label", "ordinal", "provisions", "text", "highlight", "score"],
+            "type": "object", "required": ["page", "label", "ordinal", "provisions", "ocr", "text", "highlight", "score"],
             "properties": {
                 "page": {"type": "integer", "minimum": 0},
                 "label": {"type": "string", "description": "Citation label: 第三条, 一、（二）, ¶4 …"},
                 "ordinal": {"type": "integer", "minimum": 0, "description": "Position in the document; the HTML view anchors it as #p-{ordinal}"},
                 "provisions": {"type": "array", "items": {"type": "string"}, "description": "Ids of the provisions the passage is tagged with"},
+                "ocr": {"type": "boolean", "description": "The text was read by OCR from a scan: a quote may hold recognition errors"},
                 "text": {"type": "string"},
                 "highlight": {"type": "string", "description": "HTML-escaped snippet, matches in <mark>"},
                 "score": {"type": "number"}
@@ -199,12 +200,13 @@ fn schemas() -> Value {
             }
         },
         "Passage": {
-            "type": "object", "required": ["ordinal", "page", "label", "provisions", "text"],
+            "type": "object", "required": ["ordinal", "page", "label", "provisions", "ocr", "text"],
             "properties": {
                 "ordinal": {"type": "integer", "minimum": 0, "description": "Position in reading order; the HTML view anchors it as #p-{ordinal}"},
                 "page": {"type": "integer", "minimum": 0},
                 "label": {"type": "string"},
                 "provisions": {"type": "array", "items": {"type": "string"}, "description": "Ids of the provisions the passage is tagged with"},
+                "ocr": {"type": "boolean", "description": "Read by OCR from a scan"},
                 "text": {"type": "string"}
             }
         },
@@ -342,6 +344,9 @@ pub fn openapi_spec() -> Value {
                         "text/html": {"schema": {"type": "string", "format": "binary"}},
                         "text/plain": {"schema": {"type": "string", "format": "binary"}},
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"schema": {"type": "string", "format": "binary"}},
+                        "image/png": {"schema": {"type": "string", "format": "binary"}},
+                        "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                        "image/tiff": {"schema": {"type": "string", "format": "binary"}},
                         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
                     }},
                     "206": {"description": "A byte range of the file (Range requests)"},

@@ -17,6 +17,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::fmt::Write;
 
+/// Marks a passage read by OCR: a quote from it may hold recognition errors.
+pub(crate) const OCR_CHIP: &str = "<span class=\"chip ocr\" title=\"Read by OCR from a scan: check the quote against the original\">OCR</span>";
+
 /// Documents per result page.
 pub const PAGE_SIZE: usize = 10;
 /// Highest result page offered.
@@ -469,6 +472,9 @@ fn results_body(
                 String::new()
             };
             let mut chips = String::new();
+            if p.ocr {
+                chips.push_str(OCR_CHIP);
+            }
             for id in &p.provisions {
                 let _ = write!(
                     chips,

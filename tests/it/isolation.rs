@@ -12,6 +12,7 @@ fn isolated(ws: &Workspace, memory_mib: u64, timeout: Duration) -> IndexOptions 
     opts.isolation = Some(WorkerConfig {
         exe: assert_cmd::cargo::cargo_bin("provisio"),
         memory_limit: memory_mib * 1024 * 1024,
+        ocr: Default::default(),
     });
     opts.extract_timeout = timeout;
     opts

@@ -7,6 +7,7 @@ mod crash;
 mod incremental;
 mod isolation;
 mod metadata;
+mod ocr;
 mod provisions;
 mod recall;
 mod robustness;
