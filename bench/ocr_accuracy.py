@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -160,8 +161,8 @@ def shared(provisio):
         corpus = os.path.join(tmp, "corpus")
         os.makedirs(corpus)
         for _, name, _, _ in scanned:
-            os.symlink(os.path.abspath(os.path.join(pdfs, name)), os.path.join(corpus, name))
-        out = subprocess.run([provisio, "index", "--follow-links", "--corpus", corpus,
+            shutil.copy(os.path.join(pdfs, name), os.path.join(corpus, name))
+        out = subprocess.run([provisio, "index", "--corpus", corpus,
                               "--index", os.path.join(tmp, "index"), "--json"],
                              capture_output=True, text=True)
         summary = json.loads(out.stdout)

@@ -17,7 +17,7 @@ mod tools;
 use super::pdf::scan::PageScan;
 use super::{ExtractError, ExtractedDoc, Format};
 use cache::{Cache, Entry};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -167,55 +167,86 @@ fn read_scanned_pages(
     let hash = blake3::hash(bytes).to_hex().to_string();
     let cache = Cache::new(tools, &hash);
     let mut entry = cache.load();
-    let mut scratch: Option<(tempfile::TempDir, PathBuf)> = None;
-    let mut added = false;
-    for &i in &wanted {
-        let number = i as u32 + 1;
-        let text = match entry.pages.get(&number) {
-            Some(t) => {
-                doc.ocr.cached += 1;
-                t.clone()
-            }
-            None => {
-                on_event(OcrEvent { pages: 1 });
-                if scratch.is_none() {
-                    let dir = scratch_dir()?;
-                    let pdf = dir.path().join("in.pdf");
-                    std::fs::write(&pdf, bytes).map_err(|e| {
-                        ExtractError::Malformed(format!("cannot write a scratch file: {e}"))
-                    })?;
-                    scratch = Some((dir, pdf));
+    let missing: Vec<usize> = wanted
+        .iter()
+        .copied()
+        .filter(|&i| !entry.pages.contains_key(&(i as u32 + 1)))
+        .collect();
+    doc.ocr.cached = (wanted.len() - missing.len()) as u32;
+    if !missing.is_empty() {
+        on_event(OcrEvent {
+            pages: missing.len() as u32,
+        });
+        let dir = scratch_dir()?;
+        let pdf = dir.path().join("in.pdf");
+        std::fs::write(&pdf, bytes)
+            .map_err(|e| ExtractError::Malformed(format!("cannot write a scratch file: {e}")))?;
+        let read = read_pages_in_parallel(&missing, |i| {
+            let scan = scans.get(i).copied().unwrap_or_default();
+            read_pdf_page(tools, &pdf, dir.path(), i as u32 + 1, &scan)
+        });
+        let mut added = false;
+        for (i, result) in read {
+            match result {
+                Ok(text) => {
+                    entry.pages.insert(i as u32 + 1, text);
+                    added = true;
                 }
-                let Some((dir, pdf)) = &scratch else {
-                    continue;
-                };
-                let scan = scans.get(i).copied().unwrap_or_default();
-                match read_pdf_page(tools, pdf, dir.path(), number, &scan) {
-                    Ok(t) => {
-                        entry.pages.insert(number, t.clone());
-                        added = true;
-                        t
-                    }
-                    Err(e) => {
-                        doc.warnings.push(format!("page {number}: OCR failed: {e}"));
-                        continue;
-                    }
-                }
+                Err(e) => doc
+                    .warnings
+                    .push(format!("page {}: OCR failed: {e}", i + 1)),
             }
-        };
-        let (old_chars, garbage) = text_quality(&doc.pages[i]);
-        if garbage || text_quality(&text).0 > old_chars {
-            doc.pages[i] = text;
-            doc.ocr.pages.push(number);
+        }
+        if added {
+            cache.store(&entry);
         }
     }
-    if added {
-        cache.store(&entry);
+    for &i in &wanted {
+        let Some(text) = entry.pages.get(&(i as u32 + 1)) else {
+            continue;
+        };
+        let (old_chars, garbage) = text_quality(&doc.pages[i]);
+        if garbage || text_quality(text).0 > old_chars {
+            doc.pages[i] = text.clone();
+            doc.ocr.pages.push(i as u32 + 1);
+        }
     }
     if no_text(&doc) {
         return Err(ExtractError::OcrFoundNothing(wanted.len() as u32));
     }
     Ok(doc)
+}
+
+/// Read the pages `pages` (indexes) with up to one thread per core, so a long scan does not
+/// leave the other cores idle at the end of a run. Results in page order.
+fn read_pages_in_parallel(
+    pages: &[usize],
+    read: impl Fn(usize) -> Result<String, String> + Sync,
+) -> Vec<(usize, Result<String, String>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pages.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(pages.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&i) = pages.get(k) else {
+                    break;
+                };
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(i)))
+                    .unwrap_or_else(|_| Err("OCR thread panicked".into()));
+                if let Ok(mut r) = results.lock() {
+                    r.push((i, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(i, _)| *i);
+    results
 }
 
 /// Render page `number` and read it.

@@ -1,4 +1,5 @@
 use super::*;
+use std::path::PathBuf;
 use crate::extract::pdf::scan;
 
 fn fixture(name: &str) -> Vec<u8> {
