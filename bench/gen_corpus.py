@@ -125,6 +125,7 @@ class Doc:
         self.topic = rng.choice(TOPICS)
         self.month = rng.randint(1, 12)
         self.day = rng.randint(1, 28)
+        self.rare = rng.random() < 0.01   # a rare term appears once in about 1% of documents
 
     def fill(self, tpl):
         rng = self.rng
@@ -146,7 +147,7 @@ def zh_policy(d, target):
             out.append(f"第{cn_num((art - 1) // 8 + 1)}章　{rng.choice(['总则', '支持措施', '保障措施', '附则', '监督管理'])}")
         parts = [d.fill(rng.choice(ZH_TERMS_CLAUSE)) if rng.random() < 0.6 else rng.choice(ZH_FILLER)
                  for _ in range(rng.randint(1, 4))]
-        if rng.random() < 0.01:
+        if d.rare and art == 3:
             parts.append(f"涉及{rng.choice(RARE_ZH)}业务的，按有关规定执行。")
         line = f"第{cn_num((art - 1) % 999 + 1)}条　" + "".join(parts)
         out.append(line)
@@ -163,7 +164,7 @@ def zh_news(d, target):
     size = 0
     while size < target:
         para = "".join(d.fill(rng.choice(ZH_NEWS + ZH_FILLER[:3])) for _ in range(rng.randint(2, 5)))
-        if rng.random() < 0.01:
+        if d.rare and size == 0:
             para += f"另据了解，{rng.choice(RARE_ZH)}试点也在推进之中。"
         out.append("　　" + para)
         size += len(para) * 3
@@ -179,7 +180,7 @@ def en_news(d, target):
     size = 0
     while size < target:
         para = " ".join(d.fill(rng.choice(EN_SENT)) for _ in range(rng.randint(2, 6)))
-        if rng.random() < 0.01:
+        if d.rare and size == 0:
             para += f" Traders also mentioned {rng.choice(RARE_EN)} as a bottleneck."
         out.append(para)
         size += len(para)
