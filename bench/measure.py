@@ -28,7 +28,7 @@ def tree_rss(pids):
 
 
 class RssSampler:
-    """Samples tree_rss(pids_fn()) every 20 ms in a thread; .peak in bytes."""
+    """Samples tree_rss(pids_fn()) every 50 ms in a thread; .peak in bytes."""
 
     def __init__(self, pids_fn):
         self.pids_fn, self.peak, self._stop = pids_fn, 0, threading.Event()
@@ -38,7 +38,7 @@ class RssSampler:
     def _run(self):
         while not self._stop.is_set():
             self.peak = max(self.peak, tree_rss(self.pids_fn()))
-            time.sleep(0.02)
+            time.sleep(0.05)
 
     def stop(self):
         self._stop.set()

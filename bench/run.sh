@@ -69,13 +69,14 @@ export TANTIVY_CLI="$TCLI"
 
 # ---- corpus (cached by seed and size) --------------------------------------------------------
 SYSPY=/usr/bin/python3   # has python3-cairo and python3-recoll
-gen() {  # gen DIR ARGS...: generate into DIR once
+GENSUM="$(sha256sum "$HERE/gen_corpus.py" | cut -c1-16)"
+gen() {  # gen DIR ARGS...: generate into DIR once (again if the generator changed)
   local dir="$1"; shift
-  if [ ! -f "$dir/.done" ]; then
+  if [ "$(cat "$dir/.done" 2>/dev/null)" != "$GENSUM" ]; then
     log "generating $dir"
     rm -rf "$dir.tmp"
     nice -n 10 "$SYSPY" "$HERE/gen_corpus.py" --out "$dir.tmp" "$@"
-    rm -rf "$dir"; mv "$dir.tmp" "$dir"; touch "$dir/.done"
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"; echo "$GENSUM" > "$dir/.done"
   fi
 }
 PDFS="$CACHE/pdfs-$SEED-300"
