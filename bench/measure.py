@@ -7,8 +7,22 @@ import psutil
 NICE = ["nice", "-n", "10"]
 
 
+def _pss(proc):
+    """Proportional set size (shared pages divided among their users), else RSS."""
+    try:
+        with open(f"/proc/{proc.pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return proc.memory_info().rss
+
+
 def tree_rss(pids):
-    """Sum of RSS (bytes) over the given processes and all their descendants."""
+    """Memory of the given processes and all their descendants: the sum of their PSS, so
+    that memory shared between them (Postgres' shared buffers, a forked worker's pages)
+    counts once."""
     seen, total = set(), 0
     for pid in pids:
         try:
@@ -21,7 +35,7 @@ def tree_rss(pids):
                 continue
             seen.add(q.pid)
             try:
-                total += q.memory_info().rss
+                total += _pss(q)
             except psutil.Error:
                 pass
     return total

@@ -16,7 +16,7 @@ ZH = [  # (term, note)
     ("保税维修", "rare"),
     ("企业", "very common"),
     ("川商发〔2023〕", "docno prefix, punctuation"),
-    ("粤财发〔2023〕74号", "full docno"),
+    ("粤财发〔2023〕278号", "full docno"),
     ("反倾销调查", "absent (0 expected)"),
 ]
 EN = [

@@ -56,6 +56,8 @@ class Peer:
 
 
 def searcher(confdir):
+    here = os.path.dirname(os.path.abspath(__file__))  # this file is recoll.py: not the binding
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     from recoll import recoll
     db = recoll.connect(confdir=confdir)
 
@@ -68,5 +70,5 @@ def searcher(confdir):
 
 
 if __name__ == "__main__":
-    from common import query_worker
+    from common import query_worker  # noqa: E402 (before searcher() drops this folder from sys.path)
     query_worker(lambda: searcher(sys.argv[2]))
