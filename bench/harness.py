@@ -198,8 +198,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--peers", default=",".join(ALL_PEERS))
     ap.add_argument("--command", default="")
+    ap.add_argument("--runs", type=int, default=3, help="full index runs per engine")
     a = ap.parse_args()
-    a.runs_index = 3 if a.quick else 3
+    a.runs_index = a.runs
     a.runs_noop, a.runs_change, a.reps = 5, 3, (5 if a.quick else 7)
     a.seconds = 5 if a.quick else 10
     t_start = time.time()

@@ -3,12 +3,13 @@
 #   bench/run.sh            20,000 documents + 300 PDFs, all peers
 #   bench/run.sh --quick    2,000 documents + 100 PDFs (about 15 minutes)
 #   bench/run.sh --scale    provisio alone at 2k -> 20k -> 200k documents (~1M passages); long
-# Options: --seed N, --n N, --peers a,b,c (default: all), --no-install
+# Options: --seed N, --n N, --runs N (full index runs per engine, default 3),
+#          --peers a,b,c (default: all), --no-install
 # Environment: PROVISIO_BIN (default /tmp/provisio-bench/provisio, else target/release/provisio)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${PROVISIO_BENCH_CACHE:-$HOME/.cache/provisio-bench}"
-SEED=6; N=20000; NPDF=300; MODE=full; PEERS=""; INSTALL=1; ARGS="$*"
+SEED=6; N=20000; RUNS=3; NPDF=300; MODE=full; PEERS=""; INSTALL=1; ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick; N=2000; NPDF=100 ;;
@@ -16,6 +17,7 @@ while [ $# -gt 0 ]; do
     --seed) SEED="$2"; shift ;;
     --n) N="$2"; shift ;;
     --peers) PEERS="$2"; shift ;;
+    --runs) RUNS="$2"; shift ;;
     --no-install) INSTALL=0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -95,6 +97,6 @@ gen "$CORPUS" --seed "$SEED" --n "$N"
 SUFFIX=""; [ "$MODE" = quick ] && SUFFIX="-quick"
 OUT="$HERE/results/$DATE$SUFFIX.md"
 "$VENV/bin/python" "$HERE/harness.py" --docs "$CORPUS/docs" --pdfs "$PDFS" --npdf "$NPDF" \
-  --work "$CACHE/work-$SEED-$N" --out "$OUT" ${PEERS:+--peers "$PEERS"} \
+  --work "$CACHE/work-$SEED-$N" --out "$OUT" --runs "$RUNS" ${PEERS:+--peers "$PEERS"} \
   $([ "$MODE" = quick ] && echo --quick) --command "bench/run.sh $ARGS"
 log "report: $OUT"

@@ -2,7 +2,8 @@
 with its stock `default` tokenizer, which keeps a Han run as one token; so the adapter writes
 Han characters space-separated (common.han_spaced) and queries them as a phrase, an exact
 substring match. Gets text extracted by the adapter (timed) as JSON lines on the stdin of
-`tantivy index`. Body stored (as provisio stores its passages). No incremental mode:
+`tantivy index`. Body not stored (`tantivy serve` returns every stored field of each hit;
+provisio does store its passages, so index sizes are not like for like). No incremental mode:
 reindex = full rebuild. Queries over `tantivy serve` (HTTP; no result cache).
 
   python tantivy_cli.py stream CORPUS
@@ -18,7 +19,7 @@ META = {"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 
         "schema": [{"name": "path", "type": "text", "options": {"indexing": None, "stored": True, "fast": False}},
                    {"name": "body", "type": "text", "options": {
                        "indexing": {"record": "position", "fieldnorms": True, "tokenizer": "default"},
-                       "stored": True, "fast": False}}]}
+                       "stored": False, "fast": False}}]}
 
 
 class Peer:
