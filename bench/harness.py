@@ -242,8 +242,9 @@ def main():
             run.err(n, "index", e)
             traceback.print_exc()
             run.peers.pop(n)
+    rebuilds = {n for n, p in run.peers.items() if p.incremental.startswith("no")}
     for n, peer in run.peers.items():
-        for _ in range(a.runs_noop):
+        for _ in range(1 if n in rebuilds else a.runs_noop):  # a rebuild: once is enough
             try:
                 run.reindex(n, peer, "noop")
             except Exception as e:
@@ -253,6 +254,8 @@ def main():
     for k in range(a.runs_change):
         changed = touch_one_percent(run.corpus, k)
         for n, peer in run.peers.items():
+            if n in rebuilds and k > 0:
+                continue
             try:
                 run.reindex(n, peer, "change")
             except Exception as e:
