@@ -5,7 +5,7 @@
 #   bench/run.sh --scale    provisio alone at 2k -> 20k -> 200k documents (~1M passages); long
 # Options: --seed N, --n N, --runs N (full index runs per engine, default 3),
 #          --peers a,b,c (default: all), --no-install
-# Environment: PROVISIO_BIN (default /tmp/provisio-bench/provisio, else target/release/provisio)
+# Environment: PROVISIO_BIN (default: this repository's release build, built first)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${PROVISIO_BENCH_CACHE:-$HOME/.cache/provisio-bench}"
@@ -25,8 +25,9 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$CACHE"
 if [ -z "${PROVISIO_BIN:-}" ]; then
-  PROVISIO_BIN=/tmp/provisio-bench/provisio
-  [ -x "$PROVISIO_BIN" ] || PROVISIO_BIN="$HERE/../target/release/provisio"
+  # The repository's own release build, brought up to date first.
+  (cd "$HERE/.." && cargo build --release --quiet)
+  PROVISIO_BIN="${CARGO_TARGET_DIR:-$HERE/../target}/release/provisio"
 fi
 export PROVISIO_BIN
 [ -x "$PROVISIO_BIN" ] || { echo "no provisio binary at $PROVISIO_BIN (cargo build --release)" >&2; exit 1; }

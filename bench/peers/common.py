@@ -166,3 +166,30 @@ def query_worker(make_searcher):
                    "n": len(lat)}
         sys.stdout.write(json.dumps(out) + "\n")
         sys.stdout.flush()
+
+
+class ServerPeer:
+    """Base of peers queried through a server process of their own (`self.proc`)."""
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+    def server_pids(self):
+        return [self.proc.pid]
+
+
+class ScriptPeer:
+    """Base of peers whose adapter script indexes (`index` / `reindex CORPUS WORK` verbs).
+    Subclasses set `script = __file__`."""
+
+    script = None
+
+    def _me(self):
+        return [sys.executable, os.path.abspath(self.script)]
+
+    def index_cmd(self, corpus, work):
+        return self._me() + ["index", corpus, work]
+
+    def reindex_cmd(self, corpus, work):
+        return self._me() + ["reindex", corpus, work]

@@ -11,7 +11,7 @@ with --cache-limit 0 and cache=no).
 import json, os, shutil, subprocess, sys
 from urllib.parse import quote
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Manifest, extract_many
+from common import Manifest, extract_many, ServerPeer, ScriptPeer
 
 SCHEMA = """table_create Docs TABLE_HASH_KEY ShortText
 column_create Docs body COLUMN_SCALAR LongText
@@ -20,7 +20,9 @@ table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram --nor
 INDEX = "column_create Terms docs_body COLUMN_INDEX|WITH_POSITION Docs body\n"
 
 
-class Peer:
+class Peer(ServerPeer, ScriptPeer):
+    script = __file__
+
     name = "groonga"
     extracts = False
     incremental = "adapter (manifest, load by key / delete)"
@@ -28,15 +30,6 @@ class Peer:
 
     def check(self):
         return None if shutil.which("groonga") else "groonga not installed"
-
-    def _me(self):
-        return [sys.executable, os.path.abspath(__file__)]
-
-    def index_cmd(self, corpus, work):
-        return self._me() + ["index", corpus, work]
-
-    def reindex_cmd(self, corpus, work):
-        return self._me() + ["reindex", corpus, work]
 
     def index_dir(self, work):
         return os.path.join(work, "db")
@@ -47,13 +40,6 @@ class Peer:
                                       os.path.join(work, "db", "db")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return f"http://127.0.0.1:{port}/d/status"
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-
-    def server_pids(self):
-        return [self.proc.pid]
 
     def http_path(self, q):
         query = " ".join('"' + t.replace('"', '\\"') + '"' for t in q["terms"])

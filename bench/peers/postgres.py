@@ -11,7 +11,7 @@ Queries in-process (psycopg2), one connection per client thread.
 """
 import glob, io, os, shutil, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Manifest, extract_many, han_spaced, query_worker
+from common import Manifest, extract_many, han_spaced, query_worker, ScriptPeer
 
 PORT = 18999
 BIN = (sorted(glob.glob("/usr/lib/postgresql/*/bin")) or ["/nonexistent"])[-1]
@@ -22,7 +22,9 @@ def as_pg(*argv):
     return subprocess.run(["runuser", "-u", "postgres", "--"] + list(argv), capture_output=True, text=True)
 
 
-class Peer:
+class Peer(ScriptPeer):
+    script = __file__
+
     name = "postgres"
     extracts = False
     incremental = "adapter (manifest, DELETE+INSERT)"
@@ -60,15 +62,6 @@ class Peer:
         except (OSError, ValueError):
             return []
     server_pids = index_pids
-
-    def _me(self):
-        return [sys.executable, os.path.abspath(__file__)]
-
-    def index_cmd(self, corpus, work):
-        return self._me() + ["index", corpus, work]
-
-    def reindex_cmd(self, corpus, work):
-        return self._me() + ["reindex", corpus, work]
 
     def worker_cmd(self, corpus, work):
         return self._me() + ["worker", work]

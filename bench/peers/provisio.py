@@ -3,10 +3,12 @@ queries through its HTTP API (`provisio serve --no-index`), facets included as t
 import os, subprocess
 from urllib.parse import quote
 
-BIN = os.environ.get("PROVISIO_BIN", "/tmp/provisio-bench/provisio")
+from common import ServerPeer
+
+BIN = os.environ.get("PROVISIO_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "target", "release", "provisio"))
 
 
-class Peer:
+class Peer(ServerPeer):
     name = "provisio"
     extracts = True
     incremental = "yes (size/mtime manifest, blake3)"
@@ -29,13 +31,6 @@ class Peer:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.port = port
         return f"http://127.0.0.1:{port}/health"
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-
-    def server_pids(self):
-        return [self.proc.pid]
 
     def http_path(self, q):
         return f"/api/search?q={quote(q['provisio'])}&limit=10&expand=false"

@@ -11,7 +11,7 @@ reindex = full rebuild. Queries over `tantivy serve` (HTTP; no result cache).
 import json, os, shutil, subprocess, sys
 from urllib.parse import quote
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import extract_many, han_spaced, scan
+from common import extract_many, han_spaced, scan, ServerPeer
 
 TCLI = os.environ.get("TANTIVY_CLI", os.path.expanduser("~/.cache/provisio-bench/tantivy-cli/bin/tantivy"))
 META = {"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384},
@@ -22,7 +22,7 @@ META = {"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 
                        "stored": False, "fast": False}}]}
 
 
-class Peer:
+class Peer(ServerPeer):
     name = "tantivy-cli"
     extracts = False
     incremental = "no: reindex = full rebuild"
@@ -49,13 +49,6 @@ class Peer:
         self.proc = subprocess.Popen([TCLI, "serve", "-i", os.path.join(work, "idx"), "--host", "127.0.0.1",
                                       "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return f"http://127.0.0.1:{port}/api/?q=x&nhits=1"
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-
-    def server_pids(self):
-        return [self.proc.pid]
 
     def http_path(self, q):
         query = " ".join('+"' + han_spaced(t).strip().replace('"', "") + '"' for t in q["terms"])
