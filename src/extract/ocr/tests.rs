@@ -1,6 +1,6 @@
 use super::*;
-use std::path::PathBuf;
 use crate::extract::pdf::scan;
+use std::path::PathBuf;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
