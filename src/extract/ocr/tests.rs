@@ -57,6 +57,14 @@ fn which_pages_need_ocr() {
     );
     assert!(!page_needs_ocr("", &blank), "a blank page");
     assert!(page_needs_ocr("", &outlines), "text drawn as outlines");
+    let unmapped = PageScan {
+        text_ops: 40,
+        ..PageScan::default()
+    };
+    assert!(
+        page_needs_ocr("", &unmapped),
+        "glyphs without a Unicode map"
+    );
     assert!(
         !page_needs_ocr(&text, &scan_page),
         "text over a background image"
@@ -102,7 +110,12 @@ fn image_only_pdf_pages_are_covered_by_images() {
             .expect("sample corpus PDF");
     let scans = scan::scan(&text_pdf).expect("loads");
     assert!(!scans.is_empty());
-    assert!(scans.iter().all(|s| s.image_coverage < 0.05), "{scans:?}");
+    assert!(
+        scans
+            .iter()
+            .all(|s| s.image_coverage < 0.05 && s.text_ops > 0),
+        "{scans:?}"
+    );
 }
 
 #[test]

@@ -27,7 +27,8 @@ pub fn page_needs_ocr(text: &str, scan: &PageScan) -> bool {
         return false;
     }
     let mostly_image = scan.image_coverage >= 0.3;
-    let drawn = scan.image_coverage >= 0.05 || scan.path_ops >= 500;
+    // Glyphs drawn but (almost) no text extracted: a font without a usable Unicode map.
+    let drawn = scan.image_coverage >= 0.05 || scan.path_ops >= 500 || scan.text_ops >= 1;
     mostly_image || (chars < 20 && drawn)
 }
 

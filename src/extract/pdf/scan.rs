@@ -19,6 +19,9 @@ pub struct PageScan {
     pub image_coverage: f32,
     /// Path construction operators (`m l c v y re`), forms included.
     pub path_ops: u32,
+    /// Text-showing operators (`Tj TJ ' "`): glyphs are drawn even when no text came out (a
+    /// font without a usable map to Unicode).
+    pub text_ops: u32,
     /// Page width and height in points (from the MediaBox; US Letter when it has none).
     pub width: f32,
     pub height: f32,
@@ -29,6 +32,7 @@ impl Default for PageScan {
         PageScan {
             image_coverage: 0.0,
             path_ops: 0,
+            text_ops: 0,
             width: 612.0,
             height: 792.0,
         }
@@ -64,6 +68,7 @@ fn scan_page(doc: &Document, page_id: ObjectId) -> PageScan {
         doc,
         image_area: 0.0,
         path_ops: 0,
+        text_ops: 0,
         ops: 0,
         forms: Vec::new(),
     };
@@ -71,6 +76,7 @@ fn scan_page(doc: &Document, page_id: ObjectId) -> PageScan {
     let area = scan.width * scan.height;
     scan.image_coverage = (walk.image_area / area).clamp(0.0, 1.0);
     scan.path_ops = walk.path_ops;
+    scan.text_ops = walk.text_ops;
     scan
 }
 
@@ -98,6 +104,7 @@ struct Walk<'a> {
     /// Square points of images drawn.
     image_area: f32,
     path_ops: u32,
+    text_ops: u32,
     ops: usize,
     /// Forms being drawn (cycle guard).
     forms: Vec<ObjectId>,
@@ -126,6 +133,7 @@ impl Walk<'_> {
                     }
                 }
                 "m" | "l" | "c" | "v" | "y" | "re" => self.path_ops += 1,
+                "Tj" | "TJ" | "'" | "\"" => self.text_ops += 1,
                 "BI" => self.image_area += det.abs(),
                 "Do" => {
                     if let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) {
