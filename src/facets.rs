@@ -5,8 +5,9 @@
 use crate::error::Result;
 use crate::index::schema::Fields;
 use crate::query::ParsedQuery;
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
@@ -44,22 +45,107 @@ const FACET_FIELDS: [&str; N] = [
     "year",
 ];
 
-/// Which documents have each value of each facet.
-type Fruit = [BTreeMap<String, HashSet<u64>>; N];
+/// The documents (keys) having each value of each facet.
+pub(crate) type Fruit = [BTreeMap<String, FxHashSet<u64>>; N];
+
+/// Facets whose values are the same on every passage of a document (all but provisions).
+const DOC_LEVEL: [bool; N] = [true, true, false, true, true, true, true];
+
+/// Collects, in one segment, the documents having each facet value, read from fast fields as
+/// passages are collected. Work is per document rather than per passage where it can be: a
+/// document's passages are mostly adjacent, so its document-level values are read at the
+/// first of a run, and a value is only inserted when the document differs from the last one
+/// inserted for it. Sets (not counts) keep the result exact when a document's passages are
+/// not adjacent or span segments.
+pub(crate) struct FacetCounter {
+    columns: [Option<StrColumn>; N],
+    /// Per facet, per term ordinal: the last document key inserted, and all of them.
+    seen: [Vec<(u64, FxHashSet<u64>)>; N],
+    last_key: Option<u64>,
+}
+
+impl FacetCounter {
+    pub(crate) fn new(reader: &SegmentReader) -> tantivy::Result<FacetCounter> {
+        let ff = reader.fast_fields();
+        let mut columns: [Option<StrColumn>; N] = Default::default();
+        let mut seen: [Vec<(u64, FxHashSet<u64>)>; N] = Default::default();
+        for ((col, slots), name) in columns.iter_mut().zip(seen.iter_mut()).zip(FACET_FIELDS) {
+            *col = ff.str(name)?;
+            if let Some(c) = col {
+                slots.resize_with(c.num_terms(), || (u64::MAX, FxHashSet::default()));
+            }
+        }
+        Ok(FacetCounter {
+            columns,
+            seen,
+            last_key: None,
+        })
+    }
+
+    /// Count passage `doc` of the document `key`.
+    pub(crate) fn add(&mut self, doc: DocId, key: u64) {
+        let same_doc = self.last_key == Some(key);
+        self.last_key = Some(key);
+        for ((column, slots), doc_level) in
+            self.columns.iter().zip(self.seen.iter_mut()).zip(DOC_LEVEL)
+        {
+            if same_doc && doc_level {
+                continue;
+            }
+            let Some(col) = column else { continue };
+            for ord in col.term_ords(doc) {
+                if let Some((last, keys)) = slots.get_mut(ord as usize) {
+                    if *last != key {
+                        *last = key;
+                        keys.insert(key);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn harvest(self) -> Fruit {
+        let mut out: Fruit = Default::default();
+        for ((column, slots), into) in self.columns.iter().zip(self.seen).zip(out.iter_mut()) {
+            let Some(col) = column else { continue };
+            for (ord, (_, keys)) in slots.into_iter().enumerate() {
+                if keys.is_empty() {
+                    continue;
+                }
+                let mut value = String::new();
+                if col.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    into.entry(value).or_default().extend(keys);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Join the documents of several segments.
+pub(crate) fn merge(fruits: impl IntoIterator<Item = Fruit>) -> Fruit {
+    let mut all: Fruit = Default::default();
+    for fruit in fruits {
+        for (into, from) in all.iter_mut().zip(fruit) {
+            for (value, keys) in from {
+                match into.get_mut(&value) {
+                    Some(set) => set.extend(keys),
+                    None => {
+                        into.insert(value, keys);
+                    }
+                }
+            }
+        }
+    }
+    all
+}
 
 struct FacetCollector;
 
 struct FacetSegmentCollector {
     keys: Column<u64>,
-    columns: [Option<StrColumn>; N],
-    /// Per facet: term ordinal → document keys seen with it.
-    seen: [BTreeMap<u64, HashSet<u64>>; N],
-    /// The document of the last passage collected: its document-level values are known.
-    last_key: Option<u64>,
+    counter: FacetCounter,
 }
-
-/// Facets whose values are the same on every passage of a document (all but provisions).
-const DOC_LEVEL: [bool; N] = [true, true, false, true, true, true, true];
 
 impl Collector for FacetCollector {
     type Fruit = Fruit;
@@ -70,16 +156,9 @@ impl Collector for FacetCollector {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
-        let ff = reader.fast_fields();
-        let mut columns: [Option<StrColumn>; N] = Default::default();
-        for (col, name) in columns.iter_mut().zip(FACET_FIELDS) {
-            *col = ff.str(name)?;
-        }
         Ok(FacetSegmentCollector {
-            keys: ff.u64("doc_key")?,
-            columns,
-            seen: Default::default(),
-            last_key: None,
+            keys: reader.fast_fields().u64("doc_key")?,
+            counter: FacetCounter::new(reader)?,
         })
     }
 
@@ -88,15 +167,7 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        let mut all: Fruit = Default::default();
-        for fruit in fruits {
-            for (into, from) in all.iter_mut().zip(fruit) {
-                for (value, keys) in from {
-                    into.entry(value).or_default().extend(keys);
-                }
-            }
-        }
-        Ok(all)
+        Ok(merge(fruits))
     }
 }
 
@@ -104,40 +175,15 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = Fruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let key = self.keys.first(doc).unwrap_or(0);
-        // A document's passages are adjacent: its document-level values are counted once.
-        let same_doc = self.last_key == Some(key);
-        self.last_key = Some(key);
-        for ((column, seen), doc_level) in
-            self.columns.iter().zip(self.seen.iter_mut()).zip(DOC_LEVEL)
-        {
-            if same_doc && doc_level {
-                continue;
-            }
-            if let Some(col) = column {
-                for ord in col.term_ords(doc) {
-                    seen.entry(ord).or_default().insert(key);
-                }
-            }
-        }
+        self.counter.add(doc, self.keys.first(doc).unwrap_or(0));
     }
 
     fn harvest(self) -> Fruit {
-        let mut out: Fruit = Default::default();
-        for ((column, seen), into) in self.columns.iter().zip(self.seen).zip(out.iter_mut()) {
-            let Some(col) = column else { continue };
-            for (ord, keys) in seen {
-                let mut value = String::new();
-                if col.ord_to_str(ord, &mut value).unwrap_or(false) {
-                    into.entry(value).or_default().extend(keys);
-                }
-            }
-        }
-        out
+        self.counter.harvest()
     }
 }
 
-fn counts(map: BTreeMap<String, HashSet<u64>>) -> Vec<FacetCount> {
+fn counts(map: BTreeMap<String, FxHashSet<u64>>) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = map
         .into_iter()
         .filter(|(value, _)| !value.is_empty())
@@ -153,15 +199,22 @@ fn counts(map: BTreeMap<String, HashSet<u64>>) -> Vec<FacetCount> {
 /// Document counts per facet among the documents matching `query`.
 pub fn facet_counts(searcher: &Searcher, fields: &Fields, query: &ParsedQuery) -> Result<Facets> {
     let q = query.to_query(fields)?;
-    let [language, format, provision, region, issuer, doctype, year] =
-        searcher.search(q.as_ref(), &FacetCollector)?;
-    Ok(Facets {
-        language: counts(language),
-        format: counts(format),
-        provision: counts(provision),
-        region: counts(region),
-        issuer: counts(issuer),
-        doctype: counts(doctype),
-        year: counts(year),
-    })
+    Ok(Facets::from_fruit(
+        searcher.search(q.as_ref(), &FacetCollector)?,
+    ))
+}
+
+impl Facets {
+    pub(crate) fn from_fruit(fruit: Fruit) -> Facets {
+        let [language, format, provision, region, issuer, doctype, year] = fruit;
+        Facets {
+            language: counts(language),
+            format: counts(format),
+            provision: counts(provision),
+            region: counts(region),
+            issuer: counts(issuer),
+            doctype: counts(doctype),
+            year: counts(year),
+        }
+    }
 }

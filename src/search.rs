@@ -145,20 +145,28 @@ impl Group {
     }
 }
 
-/// Collects every matching passage into per-document groups (exact counts).
+/// Collects every matching passage into per-document groups (exact counts), and the facet
+/// counts when asked, in one pass. A document's passages are written one after the other, so
+/// within a segment they mostly form one run: a group is a run of passages with the same
+/// `doc_key`, and runs of the same document (a segment flush or a merge between them) are
+/// joined by key when segments are merged.
 struct GroupCollector {
     keep: usize,
+    facets: bool,
 }
 
 struct GroupSegmentCollector {
     segment: SegmentOrdinal,
     keys: Column<u64>,
     keep: usize,
-    groups: HashMap<u64, Group>,
+    groups: Vec<(u64, Group)>,
+    facets: Option<crate::facets::FacetCounter>,
 }
 
+type GroupFruit = (Vec<(u64, Group)>, Option<crate::facets::Fruit>);
+
 impl Collector for GroupCollector {
-    type Fruit = HashMap<u64, Group>;
+    type Fruit = GroupFruit;
     type Child = GroupSegmentCollector;
 
     fn for_segment(
@@ -170,7 +178,12 @@ impl Collector for GroupCollector {
             segment,
             keys: reader.fast_fields().u64("doc_key")?,
             keep: self.keep,
-            groups: HashMap::new(),
+            groups: Vec::new(),
+            facets: if self.facets {
+                Some(crate::facets::FacetCounter::new(reader)?)
+            } else {
+                None
+            },
         })
     }
 
@@ -178,31 +191,51 @@ impl Collector for GroupCollector {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, Group>>) -> tantivy::Result<Self::Fruit> {
-        let mut all: HashMap<u64, Group> = HashMap::new();
-        for fruit in fruits {
-            for (k, g) in fruit {
-                all.entry(k).or_default().merge(g, self.keep);
+    fn merge_fruits(&self, fruits: Vec<GroupFruit>) -> tantivy::Result<GroupFruit> {
+        let mut facets = Vec::new();
+        let mut all: Vec<(u64, Group)> = Vec::new();
+        // Where each document's group is, to join the runs of a document.
+        let mut at: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
+        for (groups, f) in fruits {
+            facets.extend(f);
+            for (key, group) in groups {
+                match at.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        all[*e.get()].1.merge(group, self.keep)
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(all.len());
+                        all.push((key, group));
+                    }
+                }
             }
         }
-        Ok(all)
+        let facets = self.facets.then(|| crate::facets::merge(facets));
+        Ok((all, facets))
     }
 }
 
 impl SegmentCollector for GroupSegmentCollector {
-    type Fruit = HashMap<u64, Group>;
+    type Fruit = GroupFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let key = self.keys.first(doc).unwrap_or(0);
-        self.groups.entry(key).or_default().add(
-            score,
-            DocAddress::new(self.segment, doc),
-            self.keep,
-        );
+        if let Some(f) = &mut self.facets {
+            f.add(doc, key);
+        }
+        let addr = DocAddress::new(self.segment, doc);
+        match self.groups.last_mut() {
+            Some((k, group)) if *k == key => group.add(score, addr, self.keep),
+            _ => {
+                let mut group = Group::default();
+                group.add(score, addr, self.keep);
+                self.groups.push((key, group));
+            }
+        }
     }
 
-    fn harvest(self) -> Self::Fruit {
-        self.groups
+    fn harvest(self) -> GroupFruit {
+        (self.groups, self.facets.map(|f| f.harvest()))
     }
 }
 
@@ -213,21 +246,27 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
     let (parsed, expanded) = parse_with(&req.query, req.expand.then_some(taxonomy))?;
     let query = parsed.to_query(fields)?;
     let keep = req.passages_per_doc.max(1);
-    let groups = searcher.search(query.as_ref(), &GroupCollector { keep })?;
-    let total_documents = groups.len();
-    let total_passages = groups.values().map(|g| g.count).sum();
-    let mut ranked: Vec<(u64, Group)> = groups.into_iter().collect();
-    ranked.sort_by(|a, b| {
+    let collector = GroupCollector {
+        keep,
+        facets: req.facets,
+    };
+    let (mut ranked, facets) = searcher.search(query.as_ref(), &collector)?;
+    let facets = facets.map(crate::facets::Facets::from_fruit);
+    let total_documents = ranked.len();
+    let total_passages = ranked.iter().map(|(_, g)| g.count).sum();
+    let order = |a: &(u64, Group), b: &(u64, Group)| {
         b.1.best
             .total_cmp(&a.1.best)
             .then(b.1.count.cmp(&a.1.count))
             .then(a.0.cmp(&b.0))
-    });
-    let facets = if req.facets {
-        Some(crate::facets::facet_counts(searcher, fields, &parsed)?)
-    } else {
-        None
     };
+    // Only the page shown needs ordering: select it, then sort it.
+    let shown = req.offset.saturating_add(req.limit).min(ranked.len());
+    if shown > 0 && shown < ranked.len() {
+        ranked.select_nth_unstable_by(shown - 1, order);
+        ranked.truncate(shown);
+    }
+    ranked.sort_by(order);
     let patterns = parsed.highlight_patterns();
     let mut documents = Vec::new();
     for (_, group) in ranked.into_iter().skip(req.offset).take(req.limit) {

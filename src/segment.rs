@@ -45,8 +45,21 @@ static DATE_LINE: Lazy<Regex> = Lazy::new(|| {
     .expect("date regex")
 });
 
+/// Chinese numerals a marker may start with.
+const CN_NUM_CHARS: &str = "一二三四五六七八九十百千零〇两";
+
 /// Nesting level of a marker: smaller is outer.
 fn marker(line: &str) -> Option<(u8, String)> {
+    // Most lines start with none of the characters a marker starts with: skip the regexes
+    // (captures run the slower engines; this was ~7% of indexing time).
+    let first = line.chars().next()?;
+    let may_start = first == '第'
+        || first.is_ascii_digit()
+        || matches!(first, '（' | '(' | 'a' | 'A' | 's' | 'S' | 'ſ')
+        || CN_NUM_CHARS.contains(first);
+    if !may_start {
+        return None;
+    }
     if let Some(m) = ARTICLE.captures(line) {
         let level = match &m[1] {
             "章" => 0,
@@ -84,7 +97,10 @@ fn marker(line: &str) -> Option<(u8, String)> {
 }
 
 fn is_signature_line(line: &str) -> bool {
-    DATE_LINE.is_match(line)
+    line.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || "〇零一二三四五六七八九".contains(c))
+        && DATE_LINE.is_match(line)
 }
 
 /// Incremental builder that turns lines into passages.

@@ -57,122 +57,142 @@ fn classify(folded: char) -> Class {
     }
 }
 
-/// Analyze `text` into tokens (see the module docs for the rules).
+/// Analyze `text` into tokens (see the module docs for the rules). The query side uses this;
+/// the index side streams the same tokens through [`ProvisioTokenStream`] without collecting.
 pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
     let mut out = Vec::with_capacity(text.len() / 2);
-    let mut position = 0usize;
-    // The previous gram character: (folded char, byte offset, position), while the chain holds.
-    let mut prev_gram: Option<(char, usize, usize)> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        let f = fold_char(c);
-        match classify(f) {
-            Class::Gram => {
-                let end = start + c.len_utf8();
-                if let Some((pc, pstart, ppos)) = prev_gram {
-                    let mut bigram = String::with_capacity(8);
-                    bigram.push(pc);
-                    bigram.push(f);
-                    out.push(AnalyzedToken {
-                        kind: TokenKind::Bigram,
-                        text: bigram,
-                        position: ppos,
-                        offset_from: pstart,
-                        offset_to: end,
-                    });
-                }
-                out.push(AnalyzedToken {
-                    kind: TokenKind::Unigram,
-                    text: f.to_string(),
-                    position,
-                    offset_from: start,
-                    offset_to: end,
-                });
-                prev_gram = Some((f, start, position));
-                position += 1;
-            }
-            Class::Letter => {
-                let mut word = String::new();
-                let mut end = start + c.len_utf8();
-                let mut n = 1;
-                word.extend(f.to_lowercase());
-                while let Some(&(i, nc)) = chars.peek() {
-                    let nf = fold_char(nc);
-                    if classify(nf) != Class::Letter {
-                        break;
-                    }
-                    if n < MAX_WORD_CHARS {
-                        word.extend(nf.to_lowercase());
-                    }
-                    n += 1;
-                    end = i + nc.len_utf8();
-                    chars.next();
-                }
-                let stemmed = stem(&word);
-                out.push(AnalyzedToken {
-                    kind: TokenKind::Word,
-                    text: stemmed,
-                    position,
-                    offset_from: start,
-                    offset_to: end,
-                });
-                position += 1;
-                prev_gram = None;
-            }
-            Class::Space => {}
-            Class::Other => prev_gram = None,
-        }
+    let mut stream = ProvisioTokenStream::new(text);
+    while stream.advance() {
+        let t = &stream.token;
+        out.push(AnalyzedToken {
+            kind: stream.kind,
+            text: t.text.clone(),
+            position: t.position,
+            offset_from: t.offset_from,
+            offset_to: t.offset_to,
+        });
     }
-    // tantivy wants tokens ordered by position; a bigram is pushed after the unigram of the
-    // position before it, so sort stably by position.
-    out.sort_by_key(|t| t.position);
     out
 }
 
-/// The tantivy tokenizer wrapping [`analyze`].
+/// The tantivy tokenizer: [`ProvisioTokenStream`] over the text.
 #[derive(Clone, Default)]
 pub struct ProvisioTokenizer;
 
-/// Token stream over a precomputed token vector.
-pub struct ProvisioTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+/// Tokens produced one at a time into one reused [`Token`] (no allocation per token). Positions
+/// never decrease: the bigram of positions p, p+1 is emitted (at p) before the unigram of p+1.
+pub struct ProvisioTokenStream<'a> {
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    token: Token,
+    kind: TokenKind,
+    position: usize,
+    /// The previous gram character: (folded char, byte offset, position), while the chain holds.
+    prev_gram: Option<(char, usize, usize)>,
+    /// A unigram to emit next (its bigram went first): (folded char, start, end, position).
+    pending: Option<(char, usize, usize, usize)>,
+    word: String,
 }
 
-impl Tokenizer for ProvisioTokenizer {
-    type TokenStream<'a> = ProvisioTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ProvisioTokenStream {
-        let tokens = analyze(text)
-            .into_iter()
-            .map(|t| Token {
-                offset_from: t.offset_from,
-                offset_to: t.offset_to,
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
-        ProvisioTokenStream { tokens, index: 0 }
-    }
-}
-
-impl TokenStream for ProvisioTokenStream {
-    fn advance(&mut self) -> bool {
-        if self.index < self.tokens.len() {
-            self.index += 1;
-            true
-        } else {
-            false
+impl<'a> ProvisioTokenStream<'a> {
+    pub fn new(text: &'a str) -> Self {
+        ProvisioTokenStream {
+            chars: text.char_indices().peekable(),
+            token: Token::default(),
+            kind: TokenKind::Unigram,
+            position: 0,
+            prev_gram: None,
+            pending: None,
+            word: String::new(),
         }
     }
 
+    fn emit(&mut self, kind: TokenKind, position: usize, from: usize, to: usize) {
+        self.kind = kind;
+        self.token.position = position;
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position_length = 1;
+    }
+
+    fn emit_unigram(&mut self, f: char, from: usize, to: usize, position: usize) {
+        self.token.text.clear();
+        self.token.text.push(f);
+        self.emit(TokenKind::Unigram, position, from, to);
+    }
+}
+
+impl Tokenizer for ProvisioTokenizer {
+    type TokenStream<'a> = ProvisioTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ProvisioTokenStream<'a> {
+        ProvisioTokenStream::new(text)
+    }
+}
+
+impl TokenStream for ProvisioTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if let Some((f, from, to, position)) = self.pending.take() {
+            self.emit_unigram(f, from, to, position);
+            return true;
+        }
+        while let Some((start, c)) = self.chars.next() {
+            let f = fold_char(c);
+            match classify(f) {
+                Class::Gram => {
+                    let end = start + c.len_utf8();
+                    let position = self.position;
+                    self.position += 1;
+                    let prev = self.prev_gram.replace((f, start, position));
+                    if let Some((pc, pstart, ppos)) = prev {
+                        self.token.text.clear();
+                        self.token.text.push(pc);
+                        self.token.text.push(f);
+                        self.emit(TokenKind::Bigram, ppos, pstart, end);
+                        self.pending = Some((f, start, end, position));
+                    } else {
+                        self.emit_unigram(f, start, end, position);
+                    }
+                    return true;
+                }
+                Class::Letter => {
+                    self.word.clear();
+                    let mut end = start + c.len_utf8();
+                    let mut n = 1;
+                    self.word.extend(f.to_lowercase());
+                    while let Some(&(i, nc)) = self.chars.peek() {
+                        let nf = fold_char(nc);
+                        if classify(nf) != Class::Letter {
+                            break;
+                        }
+                        if n < MAX_WORD_CHARS {
+                            self.word.extend(nf.to_lowercase());
+                        }
+                        n += 1;
+                        end = i + nc.len_utf8();
+                        self.chars.next();
+                    }
+                    let stemmed = stem(&self.word);
+                    self.token.text.clear();
+                    self.token.text.push_str(&stemmed);
+                    let position = self.position;
+                    self.position += 1;
+                    self.prev_gram = None;
+                    self.emit(TokenKind::Word, position, start, end);
+                    return true;
+                }
+                Class::Space => {}
+                Class::Other => self.prev_gram = None,
+            }
+        }
+        false
+    }
+
     fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
+        &mut self.token
     }
 }
 

@@ -401,6 +401,8 @@ fn add_passages(
             provisions: rec.provisions.get(i).cloned().unwrap_or_default(),
             ocr: rec.ocr_pages.contains(&p.page),
         };
+        // One passage at a time: tantivy bounds its queue by batches, so whole-document
+        // batches would let a fast producer queue thousands of documents in memory.
         writer.add_document(record.to_document(f))?;
     }
     Ok(())

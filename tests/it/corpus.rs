@@ -216,3 +216,45 @@ fn filters_and_filter_only_queries() {
         .iter()
         .all(|d| d.path.starts_with("news/")));
 }
+
+/// Facet counts come from the same pass as the results: every count must equal the number of
+/// documents the search with that facet's filter added finds (what the page's facet links run).
+#[test]
+fn facet_counts_equal_the_searches_their_links_run() {
+    let (idx, fields) = provisio::index::open_read(&indexed().index_dir).expect("open");
+    let searcher = idx.reader().expect("reader").searcher();
+    let run = |q: &str, facets: bool| {
+        let mut req = provisio::SearchRequest::new(q);
+        req.facets = facets;
+        req.limit = 1;
+        provisio::search(&searcher, &fields, &req).unwrap_or_else(|e| panic!("{q}: {e}"))
+    };
+    let mut checked = 0;
+    for q in ["二手车", "出口 退税", "warehouse", "*"] {
+        let r = run(q, true);
+        let f = r.facets.expect("facets asked for");
+        let kinds: [(&str, &Vec<provisio::facets::FacetCount>); 7] = [
+            ("lang:", &f.language),
+            ("format:", &f.format),
+            ("provision:", &f.provision),
+            ("region:", &f.region),
+            ("issuer:", &f.issuer),
+            ("type:", &f.doctype),
+            ("year:", &f.year),
+        ];
+        for (prefix, values) in kinds {
+            for v in values {
+                let clause = if prefix == "issuer:" {
+                    format!("issuer:\"{}\"", v.value)
+                } else {
+                    format!("{prefix}{}", v.value)
+                };
+                let filtered = run(&format!("{q} {clause}"), false);
+                assert_eq!(filtered.total_documents as u64, v.documents, "{q} {clause}");
+                assert!(v.documents <= r.total_documents as u64);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} facet values checked");
+}
