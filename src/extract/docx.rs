@@ -59,6 +59,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         encoding: None,
         warnings: body.warnings,
         ocr: Default::default(),
+        page_scans: Vec::new(),
     })
 }
 

@@ -136,6 +136,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         encoding: Some(encoding.name().to_owned()),
         warnings,
         ocr: Default::default(),
+        page_scans: Vec::new(),
     })
 }
 

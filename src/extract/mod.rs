@@ -70,6 +70,10 @@ pub struct ExtractedDoc {
     /// Which pages were read by OCR.
     #[serde(default)]
     pub ocr: OcrInfo,
+    /// PDF: what each page with a poor text layer draws (`None` for the others), for the OCR
+    /// decision; used where the document was extracted, never sent.
+    #[serde(skip)]
+    pub page_scans: Vec<Option<pdf::scan::PageScan>>,
 }
 
 /// What OCR did for one document.

@@ -115,6 +115,18 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
             _ => ExtractError::NoText,
         });
     }
+    // What the pages with a poor text layer draw, for the OCR decision, while the document
+    // is loaded (loading it again for that doubled the time of PDFs with a short page).
+    let page_scans = pages
+        .iter()
+        .zip(&texts)
+        .map(|(&(_, id), text)| {
+            let (chars, junk) = crate::extract::ocr::text_quality(text);
+            (junk || chars < 200)
+                .then(|| guarded(|| scan::scan_page(&doc, id)).ok())
+                .flatten()
+        })
+        .collect();
     Ok(ExtractedDoc {
         pages: texts,
         title,
@@ -122,6 +134,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         encoding: None,
         warnings,
         ocr: Default::default(),
+        page_scans,
     })
 }
 

@@ -26,6 +26,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         encoding: Some(encoding.name().to_owned()),
         warnings: Vec::new(),
         ocr: Default::default(),
+        page_scans: Vec::new(),
     })
 }
 

@@ -126,10 +126,18 @@ fn read_scanned_pages(
     if !some_poor {
         return Ok(doc);
     }
-    let scans = std::panic::catch_unwind(|| super::pdf::scan::scan(bytes))
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    // Pages with a good text layer never need OCR: they stand in as blank scans.
+    let scans: Vec<PageScan> = if !doc.pages.is_empty() && doc.page_scans.len() == doc.pages.len() {
+        doc.page_scans
+            .iter()
+            .map(|s| s.unwrap_or_default())
+            .collect()
+    } else {
+        std::panic::catch_unwind(|| super::pdf::scan::scan(bytes))
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
     if doc.pages.is_empty() {
         doc.pages = vec![String::new(); scans.len()];
     }

@@ -66,6 +66,10 @@ fn which_pages_need_ocr() {
         "glyphs without a Unicode map"
     );
     assert!(
+        !page_needs_ocr("二〇二三年五月十二日", &unmapped),
+        "a short page whose font map works"
+    );
+    assert!(
         !page_needs_ocr(&text, &scan_page),
         "text over a background image"
     );

@@ -27,9 +27,11 @@ pub fn page_needs_ocr(text: &str, scan: &PageScan) -> bool {
         return false;
     }
     let mostly_image = scan.image_coverage >= 0.3;
-    // Glyphs drawn but (almost) no text extracted: a font without a usable Unicode map.
-    let drawn = scan.image_coverage >= 0.05 || scan.path_ops >= 500 || scan.text_ops >= 1;
-    mostly_image || (chars < 20 && drawn)
+    // Glyphs drawn but no text extracted: a font without a usable Unicode map. (Some text
+    // means the map works: a short last page is not a scan.)
+    let unmapped = chars == 0 && scan.text_ops >= 1;
+    let drawn = scan.image_coverage >= 0.05 || scan.path_ops >= 500;
+    mostly_image || unmapped || (chars < 20 && drawn)
 }
 
 /// Tesseract's Chinese output separates characters with spaces (`关 于 支 持`) and numbers

@@ -52,7 +52,7 @@ pub fn scan(bytes: &[u8]) -> Option<Vec<PageScan>> {
     Some(pages.into_iter().map(|id| scan_page(&doc, id)).collect())
 }
 
-fn scan_page(doc: &Document, page_id: ObjectId) -> PageScan {
+pub(crate) fn scan_page(doc: &Document, page_id: ObjectId) -> PageScan {
     let mut scan = PageScan::default();
     if let Some([x0, y0, x1, y1]) = inherited(doc, page_id, b"MediaBox").and_then(rect) {
         let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
