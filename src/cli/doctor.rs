@@ -48,7 +48,7 @@ pub fn run(a: DoctorArgs) -> anyhow::Result<ExitCode> {
                 missing,
             }
         }
-        Ocr::Unavailable(_) | Ocr::Off => {
+        Ocr::Unavailable(_) | Ocr::Off | Ocr::Wanted(_) => {
             missing.push(ocr.describe());
             Findings {
                 ocr_pdf: false,

@@ -108,14 +108,19 @@ pub struct OcrArgs {
 }
 
 impl OcrArgs {
-    /// Find the OCR programs.
-    pub fn discover(&self) -> provisio::extract::ocr::Ocr {
-        provisio::extract::ocr::Ocr::discover(&provisio::extract::ocr::OcrRequest {
+    /// What was asked for.
+    pub fn request(&self) -> provisio::extract::ocr::OcrRequest {
+        provisio::extract::ocr::OcrRequest {
             enabled: !self.no_ocr,
             langs: self.ocr_lang.clone(),
             tesseract: self.tesseract.clone(),
             pdftoppm: self.pdftoppm.clone(),
-        })
+        }
+    }
+
+    /// Find the OCR programs.
+    pub fn discover(&self) -> provisio::extract::ocr::Ocr {
+        provisio::extract::ocr::Ocr::discover(&self.request())
     }
 }
 
@@ -129,13 +134,14 @@ impl ExtractArgs {
             ));
         }
         opts.extract_timeout = std::time::Duration::from_secs(self.extract_timeout);
-        opts.ocr = self.ocr.discover();
-        if let provisio::extract::ocr::Ocr::Unavailable(why) = &opts.ocr {
-            if why.contains("bad --ocr-lang") {
-                return Err(provisio::Error::Usage(why.clone()));
-            }
-            tracing::info!("{why}");
-        }
+        // The programs are looked for when a run has files to read (see `Ocr::Wanted`).
+        let request = self.ocr.request();
+        request.validate().map_err(provisio::Error::Usage)?;
+        opts.ocr = if request.enabled {
+            provisio::extract::ocr::Ocr::Wanted(request)
+        } else {
+            provisio::extract::ocr::Ocr::Off
+        };
         if !self.no_isolation {
             let exe = std::env::current_exe().map_err(|e| provisio::Error::io("provisio", e))?;
             opts.isolation = Some(provisio::extract::isolate::WorkerConfig {

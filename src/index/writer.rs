@@ -498,12 +498,27 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     let retag_all =
         !full && (opts.retag || manifest.taxonomy_hash.as_deref() != Some(taxonomy_hash.as_str()));
 
-    let ocr_cache = opts.index_dir.join(extract::ocr::CACHE_DIR);
-    let ocr = opts.ocr.clone().with_cache(&ocr_cache);
-    // Files that waited for OCR are read again once scanned PDF pages can be read.
-    let retry_pending = ocr.reads_pdfs();
     let (candidates, problems) = crawl(&opts.corpus, Some(&opts.index_dir), opts.follow_links)
         .map_err(|e| Error::io(&opts.corpus, e))?;
+    // The OCR programs are looked for (tesseract started twice) only when some file will be
+    // read: a changed file, or one that waited for OCR.
+    let may_read = full
+        || manifest.files.values().any(|e| e.ocr_pending)
+        || candidates.iter().any(|c| {
+            manifest
+                .files
+                .get(&c.rel_path)
+                .is_none_or(|e| e.size != c.size || e.mtime_ns != c.mtime_ns)
+        });
+    let ocr_cache = opts.index_dir.join(extract::ocr::CACHE_DIR);
+    let ocr = if may_read {
+        opts.ocr.clone().resolve()
+    } else {
+        opts.ocr.clone()
+    }
+    .with_cache(&ocr_cache);
+    // Files that waited for OCR are read again once scanned PDF pages can be read.
+    let retry_pending = ocr.reads_pdfs();
     let mut summary = IndexSummary::default();
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 100_000_000)?;
     if full {

@@ -278,3 +278,49 @@ fn a_real_scanned_pdf_yields_text() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_run_with_nothing_to_read_does_not_start_tesseract() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::new();
+    ws.copy_in(
+        &repo().join("corpus/zh/hainan-yangpu-notice.txt"),
+        "hainan.txt",
+    );
+    // A stand-in tesseract that notes each start.
+    let log = ws.dir.path().join("started.log");
+    let fake = ws.dir.path().join("tesseract");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\nexit 1\n", log.display()),
+    )
+    .expect("script");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let index = || {
+        Command::cargo_bin("provisio")
+            .expect("binary")
+            .arg("index")
+            .arg("--corpus")
+            .arg(ws.corpus())
+            .arg("--index")
+            .arg(ws.index_dir())
+            .arg("--tesseract")
+            .arg(&fake)
+            .output()
+            .expect("run")
+    };
+    let starts = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    assert!(index().status.success());
+    let first = starts();
+    assert!(first >= 1, "a run with a new file looks for the OCR tools");
+    // Nothing changed: the tools are not looked for (no-op runs stay fast).
+    let out = index();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 unchanged"));
+    assert_eq!(starts(), first);
+}

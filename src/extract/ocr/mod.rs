@@ -48,6 +48,14 @@ pub fn complete(
     ocr: &Ocr,
     on_event: &mut dyn FnMut(OcrEvent),
 ) -> Result<ExtractedDoc, ExtractError> {
+    let resolved;
+    let ocr = match ocr {
+        Ocr::Wanted(_) if matches!(format, Format::Image | Format::Pdf) => {
+            resolved = ocr.clone().resolve();
+            &resolved
+        }
+        other => other,
+    };
     match format {
         Format::Image => read_image(bytes, ocr, on_event),
         Format::Pdf => read_scanned_pages(bytes, first, ocr, on_event),
@@ -63,7 +71,7 @@ fn read_image(
     let tools = match ocr {
         Ocr::Ready(t) => t,
         Ocr::Unavailable(why) => return Err(ExtractError::NeedsOcr(why.clone())),
-        Ocr::Off => return Err(ExtractError::Unsupported),
+        Ocr::Off | Ocr::Wanted(_) => return Err(ExtractError::Unsupported),
     };
     // Icons, bullets and spacers (web page leftovers) hold no text worth reading.
     if image_size(bytes).is_some_and(|(w, h)| w.min(h) < 16 || u64::from(w) * u64::from(h) < 10_000)
@@ -157,7 +165,7 @@ fn read_scanned_pages(
         other => {
             let why = match other {
                 Ocr::Unavailable(why) => why.clone(),
-                Ocr::Off => OFF.into(),
+                Ocr::Off | Ocr::Wanted(_) => OFF.into(),
                 Ocr::Ready(_) => "OCR not available (pdftoppm not found; install poppler-utils, or give --pdftoppm PATH)".into(),
             };
             if no_text(&doc) {

@@ -36,10 +36,13 @@ pub enum Ocr {
     /// are reported.
     #[default]
     Off,
+    /// Wanted, not looked for yet: [`Ocr::resolve`] runs [`Ocr::discover`] (which starts
+    /// tesseract twice, ~45 ms) only when a run has files to read.
+    Wanted(OcrRequest),
 }
 
 /// What the user asked for (`--ocr-lang`, `--tesseract`, `--pdftoppm`, `--no-ocr`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OcrRequest {
     pub enabled: bool,
     pub langs: String,
@@ -65,7 +68,26 @@ pub struct OcrEvent {
     pub pages: u32,
 }
 
+impl OcrRequest {
+    /// Check what can be checked without running anything (the language names).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.enabled {
+            check_langs(&self.langs)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 impl Ocr {
+    /// [`Ocr::discover`] for [`Ocr::Wanted`]; anything else as it is.
+    pub fn resolve(self) -> Ocr {
+        match self {
+            Ocr::Wanted(req) => Ocr::discover(&req),
+            other => other,
+        }
+    }
+
     /// Find the programs, check that Tesseract has every language asked for.
     pub fn discover(req: &OcrRequest) -> Ocr {
         if !req.enabled {
@@ -148,7 +170,7 @@ impl Ocr {
     pub fn page_timeout(&self) -> Duration {
         match self {
             Ocr::Ready(t) => Duration::from_secs(t.page_timeout_secs.max(1)),
-            Ocr::Unavailable(_) | Ocr::Off => DEFAULT_PAGE_TIMEOUT,
+            Ocr::Unavailable(_) | Ocr::Off | Ocr::Wanted(_) => DEFAULT_PAGE_TIMEOUT,
         }
     }
 
@@ -169,6 +191,7 @@ impl Ocr {
             }
             Ocr::Unavailable(why) => why.clone(),
             Ocr::Off => OFF.into(),
+            Ocr::Wanted(_) => "OCR not looked for yet".into(),
         }
     }
 }
