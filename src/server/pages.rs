@@ -75,12 +75,16 @@ pub async fn search_page(State(state): State<AppState>, uri: Uri) -> Result<Resp
         },
         Err(e) => return Ok(notice_page(&q, &header, e)),
     };
-    let work = input.clone();
+    // Facets of the query shown come from the search's own pass.
+    let work = SearchInput {
+        facets: true,
+        ..input.clone()
+    };
     let result = state
         .blocking(move |s| {
-            let resp = work.run(s)?;
+            let mut resp = work.run(s)?;
             let searcher = s.reader.searcher();
-            let all = facet_counts(&searcher, &s.fields, &work.parsed(s, true, true)?)?;
+            let all = resp.facets.take().unwrap_or_default();
             let facets = if work.lang.is_none() && work.format.is_none() {
                 all
             } else {
