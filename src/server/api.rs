@@ -37,6 +37,8 @@ pub struct SearchParams {
     format: Option<String>,
     /// `false` turns off English→Chinese provision expansion.
     expand: Option<bool>,
+    /// `false` leaves out the facet counts (a client that does not show them saves their cost).
+    facets: Option<bool>,
 }
 
 /// `GET /api/search`: the same response as `provisio search --json`.
@@ -47,7 +49,7 @@ pub async fn search(
     let p: SearchParams = params(&uri)?;
     let mut input = SearchInput::validate(p.q, p.lang, p.format, p.limit, p.offset)?;
     input.expand = p.expand.unwrap_or(true);
-    input.facets = true;
+    input.facets = p.facets.unwrap_or(true);
     let resp = state.blocking(move |s| Ok(input.run(s)?)).await?;
     Ok(Json(resp))
 }

@@ -289,7 +289,16 @@ pub fn openapi_spec() -> Value {
             ),
         ],
         filter_params(),
-        vec![expand_param()],
+        vec![
+            expand_param(),
+            param(
+                "facets",
+                "query",
+                false,
+                json!({"type": "boolean", "default": true}),
+                "Count matching documents per facet value (false leaves `facets` out and answers sooner)",
+            ),
+        ],
     ]
     .concat();
     let page_params: Vec<Value> = [

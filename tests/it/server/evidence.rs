@@ -147,6 +147,13 @@ async fn api_search_counts_documents_per_facet() {
     let json = get(&app, &uri).await.json();
     assert_eq!(json["total_documents"], 1);
     assert_eq!(json["facets"]["language"][0]["documents"], 1);
+    // A client that does not show facets can leave them out; the results are the same.
+    let without = get(&app, &format!("{uri}&facets=false")).await.json();
+    assert!(without.get("facets").is_none(), "{without}");
+    assert_eq!(without["documents"], json["documents"]);
+    get(&app, &format!("{uri}&facets=maybe"))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
 }
 
 #[tokio::test]
