@@ -32,12 +32,7 @@ pub fn run(a: DoctorArgs) -> anyhow::Result<ExitCode> {
     let mut missing = Vec::new();
     let findings = match &ocr {
         Ocr::Ready(t) => {
-            if t.pdftoppm.is_none() {
-                missing.push(
-                    "pdftoppm not found: scanned PDF pages cannot be read (install poppler-utils, or give --pdftoppm PATH)"
-                        .to_string(),
-                );
-            }
+            missing.extend(ocr.pdf_unavailable());
             Findings {
                 ocr_pdf: t.pdftoppm.is_some(),
                 ocr_images: true,

@@ -230,15 +230,13 @@ impl WorkerPool {
                 return Err(ExtractError::Crashed(worker.end()));
             }
         }
-        let page_timeout = self.config.ocr.page_timeout();
         let mut deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match worker.responses.recv_timeout(left) {
                 Ok(Ok(payload)) => match serde_json::from_slice::<Reply>(&payload) {
                     Ok(Reply::Ocr(event)) => {
-                        let more = page_timeout * event.pages.max(1) + Duration::from_secs(10);
-                        deadline = deadline.max(Instant::now() + more);
+                        deadline = deadline.max(Instant::now() + self.config.ocr.allowance(event));
                         on_event(event);
                     }
                     Ok(Reply::Done(result)) => {

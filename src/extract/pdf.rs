@@ -121,8 +121,7 @@ pub fn extract(bytes: &[u8]) -> Result<ExtractedDoc, ExtractError> {
         .iter()
         .zip(&texts)
         .map(|(&(_, id), text)| {
-            let (chars, junk) = crate::extract::ocr::text_quality(text);
-            (junk || chars < 200)
+            crate::extract::ocr::is_poor(text)
                 .then(|| guarded(|| scan::scan_page(&doc, id)).ok())
                 .flatten()
         })

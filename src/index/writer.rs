@@ -2,16 +2,14 @@
 //! `IndexWriter`, commit atomically with the manifest generation as payload.
 
 use super::manifest::{FileEntry, FileStatus, Manifest};
+use super::process::{process, tag, DocRecord, Env, Outcome, Processed, Progress};
 use super::schema::{Fields, PassageRecord, SCHEMA_VERSION};
-use crate::analysis::fold_str;
 use crate::crawl::{crawl, Candidate};
 use crate::enrich::provisions::Taxonomy;
-use crate::enrich::{detect_language, document_facts, title_from_text, DocFacts};
 use crate::error::{Error, Result};
+use crate::extract;
 use crate::extract::isolate::{WorkerConfig, WorkerPool};
-use crate::extract::ocr::{Ocr, OcrEvent};
-use crate::extract::{self, ExtractError, Format};
-use crate::segment::{segment, Passage};
+use crate::extract::ocr::Ocr;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -122,250 +120,12 @@ pub fn doc_id_for(rel_path: &str) -> (String, u64) {
     (h.to_hex()[..16].to_string(), key)
 }
 
-/// A processed document ready to be written.
-struct DocRecord {
-    title: String,
-    format: Format,
-    lang: &'static str,
-    facts: DocFacts,
-    date: Option<String>,
-    encoding: Option<String>,
-    pages: usize,
-    /// Pages whose text came from OCR.
-    ocr_pages: Vec<u32>,
-    passages: Vec<Passage>,
-    /// Provision ids per passage.
-    provisions: Vec<Vec<String>>,
-}
-
-/// Provision ids of one passage's text.
-fn tag(taxonomy: &Taxonomy, text: &str) -> Vec<String> {
-    taxonomy
-        .tag(&fold_str(text))
-        .into_iter()
-        .map(str::to_string)
-        .collect()
-}
-
-enum Outcome {
-    /// Same bytes as last time (only size/mtime changed): keep the entry.
-    Same,
-    Indexed(Box<DocRecord>),
-    Unsupported,
-    Failed(String),
-    /// The file disappeared after the crawl saw it.
-    Vanished,
-}
-
-struct Processed {
-    candidate: Candidate,
-    hash: String,
-    outcome: Outcome,
-    /// Scanned pages were left unread: OCR not available.
-    ocr_pending: bool,
-    /// Pages read by OCR, and of those from the cache.
-    ocr_pages: u32,
-    ocr_cached: u32,
-}
-
-impl Processed {
-    fn new(candidate: Candidate, hash: String, outcome: Outcome) -> Processed {
-        Processed {
-            candidate,
-            hash,
-            outcome,
-            ocr_pending: false,
-            ocr_pages: 0,
-            ocr_cached: 0,
-        }
-    }
-}
-
-/// What the extraction threads share: the progress bar and its OCR page count.
-struct Progress {
-    bar: ProgressBar,
-    ocr_pages: AtomicU64,
-}
-
-impl Progress {
-    fn ocr(&self, event: OcrEvent) {
-        let n = self
-            .ocr_pages
-            .fetch_add(u64::from(event.pages), Ordering::Relaxed)
-            + u64::from(event.pages);
-        self.bar.set_message(format!("OCR: {n} pages"));
-    }
-}
-
-/// Formats whose extraction may loop, balloon or run external programs: run under a deadline,
-/// in a worker process when isolation is on.
-fn is_risky(format: Format) -> bool {
-    matches!(format, Format::Pdf | Format::Image)
-}
-
-fn extract_with_timeout(
-    format: Format,
-    bytes: Vec<u8>,
-    opts: &IndexOptions,
-    ocr: &Ocr,
-    pool: Option<&WorkerPool>,
-    progress: &Progress,
-) -> std::result::Result<extract::ExtractedDoc, ExtractError> {
-    if !is_risky(format) {
-        return extract::extract(format, &bytes);
-    }
-    if let Some(pool) = pool {
-        return pool.extract(format, &bytes, &mut |e| progress.ocr(e));
-    }
-    // Without worker processes: run it on its own thread and stop waiting after the timeout
-    // (plus one page timeout per page read by OCR). The thread cannot be killed; it is
-    // abandoned and keeps its core until it ends (OCR programs end at their own deadline).
-    enum Msg {
-        Ocr(OcrEvent),
-        Done(std::result::Result<extract::ExtractedDoc, ExtractError>),
-    }
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let thread_ocr = ocr.clone();
-    let spawned = std::thread::Builder::new()
-        .name("pdf-extract".into())
-        .spawn(move || {
-            let events = tx.clone();
-            let result = extract::extract_full(format, &bytes, &thread_ocr, &mut |e| {
-                let _ = events.send(Msg::Ocr(e));
-            });
-            let _ = tx.send(Msg::Done(result));
-        });
-    if spawned.is_err() {
-        return Err(ExtractError::Malformed(
-            "cannot start extraction thread".into(),
-        ));
-    }
-    let mut deadline = Instant::now() + opts.extract_timeout;
-    loop {
-        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(Msg::Ocr(e)) => {
-                let more = ocr.page_timeout() * e.pages.max(1) + Duration::from_secs(10);
-                deadline = deadline.max(Instant::now() + more);
-                progress.ocr(e);
-            }
-            Ok(Msg::Done(r)) => return r,
-            Err(_) => return Err(ExtractError::Timeout(opts.extract_timeout.as_secs())),
-        }
-    }
-}
-
 /// Raises the flag when dropped: the writing loop ended, normally or by an error.
 struct StopOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
 
 impl Drop for StopOnDrop<'_> {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
-    }
-}
-
-/// What the extraction threads need besides the file.
-struct Env<'a> {
-    opts: &'a IndexOptions,
-    ocr: &'a Ocr,
-    pool: Option<&'a WorkerPool>,
-    progress: &'a Progress,
-    /// Files that waited for OCR are read again (OCR is now ready).
-    retry_pending: bool,
-}
-
-fn process(c: Candidate, prev: Option<&FileEntry>, env: &Env) -> Processed {
-    let opts = env.opts;
-    let failed = |c: Candidate, hash: String, reason: String| {
-        Processed::new(c, hash, Outcome::Failed(reason))
-    };
-    if c.size > opts.max_file_size {
-        let reason = format!("too large: {} bytes (limit {})", c.size, opts.max_file_size);
-        return failed(c, String::new(), reason);
-    }
-    let bytes = match std::fs::read(&c.abs_path) {
-        Ok(b) => b,
-        // Deleted between the crawl and now: gone, not failed.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Processed::new(c, String::new(), Outcome::Vanished)
-        }
-        Err(e) => return failed(c, String::new(), format!("cannot read: {e}")),
-    };
-    let hash = blake3::hash(&bytes).to_hex().to_string();
-    let retry = env.retry_pending && prev.is_some_and(|p| p.ocr_pending);
-    if !opts.full && !retry && prev.is_some_and(|p| p.hash == hash) {
-        return Processed::new(c, hash, Outcome::Same);
-    }
-    let ext = c
-        .abs_path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    let Some(format) = extract::sniff(&bytes, ext.as_deref()) else {
-        return Processed::new(c, hash, Outcome::Unsupported);
-    };
-    if bytes.is_empty() {
-        return failed(c, hash, "empty file".into());
-    }
-    let doc = match extract_with_timeout(format, bytes, opts, env.ocr, env.pool, env.progress) {
-        Ok(d) => d,
-        Err(ExtractError::Unsupported) => return Processed::new(c, hash, Outcome::Unsupported),
-        Err(ExtractError::NoText) if format != Format::Pdf => {
-            return failed(c, hash, "no text".into())
-        }
-        Err(e @ ExtractError::NeedsOcr(_)) => {
-            let mut p = failed(c, hash, e.to_string());
-            p.ocr_pending = true;
-            return p;
-        }
-        Err(e) => return failed(c, hash, e.to_string()),
-    };
-    let ocr_pending = doc.ocr.pending.is_some();
-    let (ocr_pages, ocr_cached) = (doc.ocr.pages.len() as u32, doc.ocr.cached);
-    let mut passages = segment(&doc.pages);
-    // A bound on what one file may put in the index (a 256 MiB text file is ~250k passages).
-    passages.truncate(MAX_PASSAGES_PER_DOCUMENT);
-    if passages.is_empty() {
-        let reason = if format == Format::Pdf {
-            ExtractError::NoText.to_string()
-        } else {
-            "no text".to_string()
-        };
-        return failed(c, hash, reason);
-    }
-    let sample: String = passages.iter().take(50).map(|p| p.text.as_str()).collect();
-    let lang = detect_language(&sample);
-    let facts = document_facts(&doc.pages, doc.title.as_deref(), doc.date.as_deref(), lang);
-    let title = facts
-        .title
-        .clone()
-        .or(doc.title)
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| {
-            let first_page = doc.pages.iter().find(|p| !p.trim().is_empty())?;
-            let head: String = first_page.chars().take(2000).collect();
-            title_from_text(&head)
-        })
-        .unwrap_or_else(|| c.rel_path.rsplit('/').next().unwrap_or("").to_string());
-    let provisions = passages
-        .iter()
-        .map(|p| tag(&opts.taxonomy, &p.text))
-        .collect();
-    let record = DocRecord {
-        title,
-        format,
-        lang,
-        date: facts.date.clone().or(doc.date),
-        facts,
-        provisions,
-        encoding: doc.encoding,
-        pages: doc.pages.len(),
-        ocr_pages: doc.ocr.pages,
-        passages,
-    };
-    Processed {
-        ocr_pending,
-        ocr_pages,
-        ocr_cached,
-        ..Processed::new(c, hash, Outcome::Indexed(Box::new(record)))
     }
 }
 
@@ -779,13 +539,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     }
     summary.ocr_pending = manifest.files.values().filter(|e| e.ocr_pending).count();
     if summary.ocr_pending > 0 {
-        if !ocr.is_ready() {
-            summary.ocr_unavailable = Some(ocr.describe());
-        } else if !ocr.reads_pdfs() {
-            summary.ocr_unavailable = Some(
-                "OCR of PDF pages not available (pdftoppm not found; install poppler-utils)".into(),
-            );
-        }
+        summary.ocr_unavailable = ocr.pdf_unavailable();
     }
 
     summary.failed.sort_by(|a, b| a.path.cmp(&b.path));

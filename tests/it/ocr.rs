@@ -42,6 +42,20 @@ fn options(ws: &Workspace, ocr: Ocr, isolated: bool) -> IndexOptions {
     opts
 }
 
+/// `provisio index` over the workspace with `extra` options.
+fn cli_index(ws: &Workspace, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("provisio")
+        .expect("binary")
+        .arg("index")
+        .arg("--corpus")
+        .arg(ws.corpus())
+        .arg("--index")
+        .arg(ws.index_dir())
+        .args(extra)
+        .output()
+        .expect("run")
+}
+
 /// The passages of `path` in a response: (page, ocr, text).
 fn passages_of(r: &SearchResponse, path: &str) -> Vec<(u64, bool, String)> {
     r.documents
@@ -146,18 +160,7 @@ fn without_tesseract_scans_are_reported_and_read_once_it_is_there() {
         &repo().join("corpus/zh/hainan-yangpu-notice.txt"),
         "hainan.txt",
     );
-    let index = |extra: &[&str]| {
-        Command::cargo_bin("provisio")
-            .expect("binary")
-            .arg("index")
-            .arg("--corpus")
-            .arg(ws.corpus())
-            .arg("--index")
-            .arg(ws.index_dir())
-            .args(extra)
-            .output()
-            .expect("run")
-    };
+    let index = |extra: &[&str]| cli_index(&ws, extra);
     let out = index(&["--tesseract", "/nonexistent/tesseract"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -296,19 +299,8 @@ fn a_run_with_nothing_to_read_does_not_start_tesseract() {
     )
     .expect("script");
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let index = || {
-        Command::cargo_bin("provisio")
-            .expect("binary")
-            .arg("index")
-            .arg("--corpus")
-            .arg(ws.corpus())
-            .arg("--index")
-            .arg(ws.index_dir())
-            .arg("--tesseract")
-            .arg(&fake)
-            .output()
-            .expect("run")
-    };
+    let fake_arg = fake.to_string_lossy().into_owned();
+    let index = || cli_index(&ws, &["--tesseract", &fake_arg]);
     let starts = || {
         std::fs::read_to_string(&log)
             .unwrap_or_default()

@@ -24,8 +24,7 @@ use std::time::Duration;
 pub use cache::prune as prune_cache;
 use image::image_extension;
 pub use image::{image_pages, image_size};
-pub use text::{clean_ocr_text, page_needs_ocr, text_quality};
-use tools::OFF;
+pub use text::{clean_ocr_text, is_poor, page_needs_ocr, text_quality};
 pub use tools::{Ocr, OcrEvent, OcrRequest, OcrTools};
 
 /// Languages read when none are given: Simplified Chinese and English.
@@ -126,12 +125,7 @@ fn read_scanned_pages(
         Err(ExtractError::NoText) => ExtractedDoc::default(),
         Err(e) => return Err(e),
     };
-    let some_poor = doc.pages.is_empty()
-        || doc.pages.iter().any(|p| {
-            let (chars, garbage) = text_quality(p);
-            garbage || chars < 200
-        });
-    if !some_poor {
+    if !doc.pages.is_empty() && !doc.pages.iter().any(|p| is_poor(p)) {
         return Ok(doc);
     }
     // Pages with a good text layer never need OCR: they stand in as blank scans.
@@ -160,14 +154,10 @@ fn read_scanned_pages(
             Ok(doc)
         };
     }
-    let tools = match ocr {
-        Ocr::Ready(t) if t.pdftoppm.is_some() => t,
-        other => {
-            let why = match other {
-                Ocr::Unavailable(why) => why.clone(),
-                Ocr::Off | Ocr::Wanted(_) => OFF.into(),
-                Ocr::Ready(_) => "OCR not available (pdftoppm not found; install poppler-utils, or give --pdftoppm PATH)".into(),
-            };
+    let tools = match (ocr, ocr.pdf_unavailable()) {
+        (Ocr::Ready(t), None) => t,
+        (_, why) => {
+            let why = why.unwrap_or_default();
             if no_text(&doc) {
                 return Err(ExtractError::NeedsOcr(why));
             }

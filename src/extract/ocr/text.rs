@@ -17,13 +17,22 @@ pub fn text_quality(text: &str) -> (usize, bool) {
     (n, n > 0 && bad * 2 > n)
 }
 
+/// Characters from which a clean text layer is taken as it is, whatever the page draws.
+const RICH_PAGE_CHARS: usize = 200;
+
+/// Is the text layer junk or thin enough that what the page draws must be looked at?
+pub fn is_poor(text: &str) -> bool {
+    let (chars, garbage) = text_quality(text);
+    garbage || chars < RICH_PAGE_CHARS
+}
+
 /// Does a page with this text and this drawing need OCR?
 pub fn page_needs_ocr(text: &str, scan: &PageScan) -> bool {
     let (chars, garbage) = text_quality(text);
     if garbage {
         return true;
     }
-    if chars >= 200 {
+    if chars >= RICH_PAGE_CHARS {
         return false;
     }
     let mostly_image = scan.image_coverage >= 0.3;

@@ -166,6 +166,20 @@ impl Ocr {
         matches!(self, Ocr::Ready(_))
     }
 
+    /// Why scanned PDF pages cannot be read in this run (`None`: they can).
+    pub fn pdf_unavailable(&self) -> Option<String> {
+        match self {
+            Ocr::Ready(t) if t.pdftoppm.is_some() => None,
+            Ocr::Ready(_) => Some(NO_PDFTOPPM.into()),
+            other => Some(other.describe()),
+        }
+    }
+
+    /// How much longer a caller waits for a file when `event` announces pages to read.
+    pub fn allowance(&self, event: OcrEvent) -> Duration {
+        self.page_timeout() * event.pages.max(1) + Duration::from_secs(10)
+    }
+
     /// Longest one page may take.
     pub fn page_timeout(&self) -> Duration {
         match self {
@@ -180,7 +194,7 @@ impl Ocr {
             Ocr::Ready(t) => {
                 let pdf = match &t.pdftoppm {
                     Some(p) => format!("pdftoppm {}", p.display()),
-                    None => "pdftoppm not found: scanned PDF pages cannot be read (install poppler-utils, or give --pdftoppm PATH)".into(),
+                    None => NO_PDFTOPPM.into(),
                 };
                 format!(
                     "OCR ready: {} ({}), languages {}; {pdf}",
@@ -196,7 +210,10 @@ impl Ocr {
     }
 }
 
-pub(super) const OFF: &str = "OCR turned off";
+const OFF: &str = "OCR turned off";
+
+const NO_PDFTOPPM: &str =
+    "OCR not available for PDF pages (pdftoppm not found; install poppler-utils, or give --pdftoppm PATH)";
 
 /// Language names are Tesseract data file names: `chi_sim`, `eng`, joined by `+`.
 fn check_langs(langs: &str) -> Result<(), String> {
