@@ -1,16 +1,15 @@
 //! Facet counts for a query: how many *documents* (not passages) match per language, format,
-//! provision, region, issuer, document type and year, read from fast fields while collecting,
-//! so the search page and the API can offer filters.
+//! provision, region, issuer, document type and year, so the search page and the API can
+//! offer filters. They come from the search's own pass: provisions are gathered per matching
+//! passage while collecting, the document-level facets are read once per matching document.
 
 use crate::error::Result;
 use crate::index::schema::Fields;
 use crate::query::ParsedQuery;
-use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 /// One value of a facet with the number of matching documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,153 +43,210 @@ const FACET_FIELDS: [&str; N] = [
     "doctype",
     "year",
 ];
+/// Where the provision facet (the only passage-level one) is in [`FACET_FIELDS`].
+const PROVISION: usize = 2;
 
-/// The documents (keys) having each value of each facet.
-pub(crate) type Fruit = [BTreeMap<String, FxHashSet<u64>>; N];
-
-/// Facets whose values are the same on every passage of a document (all but provisions).
-const DOC_LEVEL: [bool; N] = [true, true, false, true, true, true, true];
-
-/// Collects, in one segment, the documents having each facet value, read from fast fields as
-/// passages are collected. Work is per document rather than per passage where it can be: a
-/// document's passages are mostly adjacent, so its document-level values are read at the
-/// first of a run, and a value is only inserted when the document differs from the last one
-/// inserted for it. Sets (not counts) keep the result exact when a document's passages are
-/// not adjacent or span segments.
-pub(crate) struct FacetCounter {
-    columns: [Option<StrColumn>; N],
-    /// Per facet, per term ordinal: the last document key inserted, and all of them.
-    seen: [Vec<(u64, FxHashSet<u64>)>; N],
-    last_key: Option<u64>,
+/// A set of small integers (term ordinals): one word inline, more only past 64.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bits {
+    lo: u64,
+    hi: Vec<u64>,
 }
 
-impl FacetCounter {
-    pub(crate) fn new(reader: &SegmentReader) -> tantivy::Result<FacetCounter> {
-        let ff = reader.fast_fields();
-        let mut columns: [Option<StrColumn>; N] = Default::default();
-        let mut seen: [Vec<(u64, FxHashSet<u64>)>; N] = Default::default();
-        for ((col, slots), name) in columns.iter_mut().zip(seen.iter_mut()).zip(FACET_FIELDS) {
-            *col = ff.str(name)?;
-            if let Some(c) = col {
-                slots.resize_with(c.num_terms(), || (u64::MAX, FxHashSet::default()));
+impl Bits {
+    pub(crate) fn set(&mut self, i: usize) {
+        if i < 64 {
+            self.lo |= 1 << i;
+        } else {
+            let (word, bit) = (i / 64 - 1, i % 64);
+            if self.hi.len() <= word {
+                self.hi.resize(word + 1, 0);
             }
+            self.hi[word] |= 1 << bit;
         }
-        Ok(FacetCounter {
-            columns,
-            seen,
-            last_key: None,
+    }
+
+    pub(crate) fn union(&mut self, other: &Bits) {
+        self.lo |= other.lo;
+        if self.hi.len() < other.hi.len() {
+            self.hi.resize(other.hi.len(), 0);
+        }
+        for (a, b) in self.hi.iter_mut().zip(&other.hi) {
+            *a |= b;
+        }
+    }
+
+    pub(crate) fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.lo)
+            .chain(self.hi.iter().copied())
+            .enumerate()
+            .flat_map(|(w, mut word)| {
+                std::iter::from_fn(move || {
+                    (word != 0).then(|| {
+                        let bit = word.trailing_zeros() as usize;
+                        word &= word - 1;
+                        w * 64 + bit
+                    })
+                })
+            })
+    }
+}
+
+/// The provisions of one segment's passages, read per matching passage (a document counts
+/// for a provision when one of its *matching* passages has it).
+pub(crate) struct ProvisionReader {
+    column: Option<StrColumn>,
+}
+
+impl ProvisionReader {
+    pub(crate) fn new(reader: &SegmentReader) -> tantivy::Result<ProvisionReader> {
+        Ok(ProvisionReader {
+            column: reader.fast_fields().str(FACET_FIELDS[PROVISION])?,
         })
     }
 
-    /// Count passage `doc` of the document `key`.
-    pub(crate) fn add(&mut self, doc: DocId, key: u64) {
-        let same_doc = self.last_key == Some(key);
-        self.last_key = Some(key);
-        for ((column, slots), doc_level) in
-            self.columns.iter().zip(self.seen.iter_mut()).zip(DOC_LEVEL)
-        {
-            if same_doc && doc_level {
-                continue;
-            }
-            let Some(col) = column else { continue };
+    /// Add the provisions of passage `doc` (as segment-local term ordinals) to `into`.
+    pub(crate) fn add(&self, doc: DocId, into: &mut Bits) {
+        if let Some(col) = &self.column {
             for ord in col.term_ords(doc) {
-                if let Some((last, keys)) = slots.get_mut(ord as usize) {
-                    if *last != key {
-                        *last = key;
-                        keys.insert(key);
-                    }
-                }
+                into.set(ord as usize);
             }
         }
     }
 
-    pub(crate) fn harvest(self) -> Fruit {
-        let mut out: Fruit = Default::default();
-        for ((column, slots), into) in self.columns.iter().zip(self.seen).zip(out.iter_mut()) {
-            let Some(col) = column else { continue };
-            for (ord, (_, keys)) in slots.into_iter().enumerate() {
-                if keys.is_empty() {
-                    continue;
-                }
-                let mut value = String::new();
-                if col.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    into.entry(value).or_default().extend(keys);
-                }
+    /// The values of the segment's ordinals.
+    pub(crate) fn names(&self) -> Vec<String> {
+        let Some(col) = &self.column else {
+            return Vec::new();
+        };
+        let ords: Vec<u64> = (0..col.num_terms() as u64).collect();
+        let mut names = Vec::with_capacity(ords.len());
+        let complete = col
+            .dictionary()
+            .sorted_ords_to_term_cb(&ords, |term| {
+                names.push(String::from_utf8_lossy(term).into_owned())
+            })
+            .unwrap_or(false);
+        if !complete {
+            // Unreadable dictionary: count no provision rather than the wrong ones.
+            names.clear();
+        }
+        names
+    }
+}
+
+/// Provision values of all segments, so that segment-local bits can be joined.
+#[derive(Default)]
+pub(crate) struct Dictionary {
+    pub(crate) names: Vec<String>,
+    ids: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl Dictionary {
+    /// For each segment-local ordinal, its id in this dictionary.
+    pub(crate) fn ids_of(&mut self, local: Vec<String>) -> Vec<usize> {
+        local
+            .into_iter()
+            .map(|name| {
+                let next = self.names.len();
+                *self.ids.entry(name.clone()).or_insert_with(|| {
+                    self.names.push(name);
+                    next
+                })
+            })
+            .collect()
+    }
+
+    /// `bits` of segment-local ordinals as dictionary ids (`ids` from [`Dictionary::ids_of`]).
+    pub(crate) fn remap(ids: &[usize], bits: &Bits) -> Bits {
+        let mut out = Bits::default();
+        for ord in bits.ones() {
+            if let Some(&id) = ids.get(ord) {
+                out.set(id);
             }
         }
         out
     }
 }
 
-/// Join the documents of several segments.
-pub(crate) fn merge(fruits: impl IntoIterator<Item = Fruit>) -> Fruit {
-    let mut all: Fruit = Default::default();
-    for fruit in fruits {
-        for (into, from) in all.iter_mut().zip(fruit) {
-            for (value, keys) in from {
-                match into.get_mut(&value) {
-                    Some(set) => set.extend(keys),
-                    None => {
-                        into.insert(value, keys);
-                    }
+/// Facet counts of matching documents, each given once: the address of one of its matching
+/// passages (document-level values are the same on all of them) and its provisions (ids in
+/// `dictionary`).
+pub(crate) fn count<'a>(
+    searcher: &Searcher,
+    documents: impl Iterator<Item = (DocAddress, &'a Bits)>,
+    dictionary: &Dictionary,
+) -> Result<Facets> {
+    // Per segment, per document-level facet: its column and a count per term ordinal.
+    type Counted = Vec<(Option<StrColumn>, Vec<u64>)>;
+    let mut segments: Vec<Option<Counted>> = vec![None; searcher.segment_readers().len()];
+    let mut provisions = vec![0u64; dictionary.names.len()];
+    for (addr, bits) in documents {
+        for id in bits.ones() {
+            if let Some(n) = provisions.get_mut(id) {
+                *n += 1;
+            }
+        }
+        let Some(slot) = segments.get_mut(addr.segment_ord as usize) else {
+            continue;
+        };
+        if slot.is_none() {
+            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let mut facets = Vec::with_capacity(N);
+            for (i, name) in FACET_FIELDS.iter().enumerate() {
+                let column = if i == PROVISION { None } else { ff.str(name)? };
+                let n = column.as_ref().map_or(0, |c| c.num_terms());
+                facets.push((column, vec![0u64; n]));
+            }
+            *slot = Some(facets);
+        }
+        for (column, counts) in slot.iter_mut().flatten() {
+            let Some(col) = column else { continue };
+            for ord in col.term_ords(addr.doc_id) {
+                if let Some(n) = counts.get_mut(ord as usize) {
+                    *n += 1;
                 }
             }
         }
     }
-    all
+    let mut maps: [BTreeMap<String, u64>; N] = Default::default();
+    for facets in segments.into_iter().flatten() {
+        for ((column, counts), map) in facets.into_iter().zip(maps.iter_mut()) {
+            let Some(col) = column else { continue };
+            let ords: Vec<u64> = (0..counts.len() as u64)
+                .filter(|&o| counts[o as usize] > 0)
+                .collect();
+            let mut n = ords.iter().map(|&o| counts[o as usize]);
+            col.dictionary()
+                .sorted_ords_to_term_cb(&ords, |term| {
+                    let value = String::from_utf8_lossy(term).into_owned();
+                    *map.entry(value).or_default() += n.next().unwrap_or(0);
+                })
+                .map_err(tantivy::TantivyError::from)?;
+        }
+    }
+    for (name, n) in dictionary.names.iter().zip(provisions) {
+        if n > 0 {
+            *maps[PROVISION].entry(name.clone()).or_default() += n;
+        }
+    }
+    let [language, format, provision, region, issuer, doctype, year] = maps;
+    Ok(Facets {
+        language: counts(language),
+        format: counts(format),
+        provision: counts(provision),
+        region: counts(region),
+        issuer: counts(issuer),
+        doctype: counts(doctype),
+        year: counts(year),
+    })
 }
 
-struct FacetCollector;
-
-struct FacetSegmentCollector {
-    keys: Column<u64>,
-    counter: FacetCounter,
-}
-
-impl Collector for FacetCollector {
-    type Fruit = Fruit;
-    type Child = FacetSegmentCollector;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<FacetSegmentCollector> {
-        Ok(FacetSegmentCollector {
-            keys: reader.fast_fields().u64("doc_key")?,
-            counter: FacetCounter::new(reader)?,
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        Ok(merge(fruits))
-    }
-}
-
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = Fruit;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        self.counter.add(doc, self.keys.first(doc).unwrap_or(0));
-    }
-
-    fn harvest(self) -> Fruit {
-        self.counter.harvest()
-    }
-}
-
-fn counts(map: BTreeMap<String, FxHashSet<u64>>) -> Vec<FacetCount> {
+fn counts(map: BTreeMap<String, u64>) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = map
         .into_iter()
         .filter(|(value, _)| !value.is_empty())
-        .map(|(value, keys)| FacetCount {
-            value,
-            documents: keys.len() as u64,
-        })
+        .map(|(value, documents)| FacetCount { value, documents })
         .collect();
     v.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.value.cmp(&b.value)));
     v
@@ -199,22 +255,44 @@ fn counts(map: BTreeMap<String, FxHashSet<u64>>) -> Vec<FacetCount> {
 /// Document counts per facet among the documents matching `query`.
 pub fn facet_counts(searcher: &Searcher, fields: &Fields, query: &ParsedQuery) -> Result<Facets> {
     let q = query.to_query(fields)?;
-    Ok(Facets::from_fruit(
-        searcher.search(q.as_ref(), &FacetCollector)?,
-    ))
+    let groups = crate::search::collect_groups(searcher, q.as_ref(), 1, true)?;
+    groups.facets(searcher)
 }
 
-impl Facets {
-    pub(crate) fn from_fruit(fruit: Fruit) -> Facets {
-        let [language, format, provision, region, issuer, doctype, year] = fruit;
-        Facets {
-            language: counts(language),
-            format: counts(format),
-            provision: counts(provision),
-            region: counts(region),
-            issuer: counts(issuer),
-            doctype: counts(doctype),
-            year: counts(year),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_hold_ordinals_past_one_word_and_join() {
+        let mut a = Bits::default();
+        for i in [0, 5, 63, 64, 130] {
+            a.set(i);
         }
+        a.set(5);
+        assert_eq!(a.ones().collect::<Vec<_>>(), vec![0, 5, 63, 64, 130]);
+        let mut b = Bits::default();
+        b.set(1);
+        b.set(200);
+        b.union(&a);
+        assert_eq!(
+            b.ones().collect::<Vec<_>>(),
+            vec![0, 1, 5, 63, 64, 130, 200]
+        );
+        assert_eq!(Bits::default().ones().count(), 0);
+    }
+
+    #[test]
+    fn dictionary_joins_the_ordinals_of_segments() {
+        let mut d = Dictionary::default();
+        let first = d.ids_of(vec!["export_rebate".into(), "free_warehousing".into()]);
+        let second = d.ids_of(vec!["fiscal_subsidy".into(), "free_warehousing".into()]);
+        assert_eq!(first, vec![0, 1]);
+        assert_eq!(second, vec![2, 1]);
+        let mut local = Bits::default();
+        local.set(0);
+        local.set(1);
+        let ids: Vec<usize> = Dictionary::remap(&second, &local).ones().collect();
+        assert_eq!(ids, vec![1, 2]);
     }
 }

@@ -1,13 +1,12 @@
 //! Search: query → passages grouped by document (best documents first, up to N best passages
 //! each), with exact counts and highlighted snippets.
 
-use crate::analysis::analyze;
 use crate::enrich::provisions::Taxonomy;
 use crate::error::Result;
 use crate::index::schema::{stored_text as text_of, stored_texts, stored_u64 as u64_of, Fields};
 use crate::query::{parse_with, HighlightPattern};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -116,10 +115,13 @@ pub struct SearchResponse {
 }
 
 #[derive(Debug, Clone, Default)]
-struct Group {
+pub(crate) struct Group {
     best: Score,
     count: u64,
     top: Vec<(Score, DocAddress)>,
+    /// Provisions of the matching passages (when facets are counted): segment-local term
+    /// ordinals while collecting, ids of the merged dictionary after.
+    provisions: crate::facets::Bits,
 }
 
 impl Group {
@@ -142,14 +144,43 @@ impl Group {
         }
         self.best = self.best.max(other.best);
         self.count = count;
+        self.provisions.union(&other.provisions);
     }
 }
 
-/// Collects every matching passage into per-document groups (exact counts), and the facet
-/// counts when asked, in one pass. A document's passages are written one after the other, so
-/// within a segment they mostly form one run: a group is a run of passages with the same
-/// `doc_key`, and runs of the same document (a segment flush or a merge between them) are
-/// joined by key when segments are merged.
+/// Every matching document, once (its key and its group of matching passages), and the
+/// provision values the groups' bits refer to.
+pub(crate) struct Groups {
+    pub(crate) groups: Vec<(u64, Group)>,
+    dictionary: crate::facets::Dictionary,
+}
+
+impl Groups {
+    /// Facet counts of the matching documents (collected with `facets`).
+    pub(crate) fn facets(&self, searcher: &Searcher) -> Result<crate::facets::Facets> {
+        let documents = self
+            .groups
+            .iter()
+            .filter_map(|(_, g)| g.top.first().map(|(_, addr)| (*addr, &g.provisions)));
+        crate::facets::count(searcher, documents, &self.dictionary)
+    }
+}
+
+/// Collect every passage matching `query` into one group per document, keeping the `keep`
+/// best passages of each; with `facets`, also the provisions of the matching passages.
+pub(crate) fn collect_groups(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    keep: usize,
+    facets: bool,
+) -> Result<Groups> {
+    Ok(searcher.search(query, &GroupCollector { keep, facets })?)
+}
+
+/// Collects every matching passage into per-document groups (exact counts) in one pass. A
+/// document's passages are written one after the other, so within a segment they mostly form
+/// one run: a group is a run of passages with the same `doc_key`, and runs of the same document
+/// (a segment flush or a merge between them) are joined by key when segments are merged.
 struct GroupCollector {
     keep: usize,
     facets: bool,
@@ -160,13 +191,14 @@ struct GroupSegmentCollector {
     keys: Column<u64>,
     keep: usize,
     groups: Vec<(u64, Group)>,
-    facets: Option<crate::facets::FacetCounter>,
+    provisions: Option<crate::facets::ProvisionReader>,
 }
 
-type GroupFruit = (Vec<(u64, Group)>, Option<crate::facets::Fruit>);
+/// A segment's groups, and the provision values of the segment's ordinals.
+type GroupFruit = (Vec<(u64, Group)>, Vec<String>);
 
 impl Collector for GroupCollector {
-    type Fruit = GroupFruit;
+    type Fruit = Groups;
     type Child = GroupSegmentCollector;
 
     fn for_segment(
@@ -179,8 +211,8 @@ impl Collector for GroupCollector {
             keys: reader.fast_fields().u64("doc_key")?,
             keep: self.keep,
             groups: Vec::new(),
-            facets: if self.facets {
-                Some(crate::facets::FacetCounter::new(reader)?)
+            provisions: if self.facets {
+                Some(crate::facets::ProvisionReader::new(reader)?)
             } else {
                 None
             },
@@ -191,14 +223,17 @@ impl Collector for GroupCollector {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<GroupFruit>) -> tantivy::Result<GroupFruit> {
-        let mut facets = Vec::new();
+    fn merge_fruits(&self, fruits: Vec<GroupFruit>) -> tantivy::Result<Groups> {
+        let mut dictionary = crate::facets::Dictionary::default();
         let mut all: Vec<(u64, Group)> = Vec::new();
         // Where each document's group is, to join the runs of a document.
         let mut at: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
-        for (groups, f) in fruits {
-            facets.extend(f);
-            for (key, group) in groups {
+        for (groups, names) in fruits {
+            let ids = dictionary.ids_of(names);
+            for (key, mut group) in groups {
+                if self.facets {
+                    group.provisions = crate::facets::Dictionary::remap(&ids, &group.provisions);
+                }
                 match at.entry(key) {
                     std::collections::hash_map::Entry::Occupied(e) => {
                         all[*e.get()].1.merge(group, self.keep)
@@ -210,8 +245,10 @@ impl Collector for GroupCollector {
                 }
             }
         }
-        let facets = self.facets.then(|| crate::facets::merge(facets));
-        Ok((all, facets))
+        Ok(Groups {
+            groups: all,
+            dictionary,
+        })
     }
 }
 
@@ -220,22 +257,26 @@ impl SegmentCollector for GroupSegmentCollector {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let key = self.keys.first(doc).unwrap_or(0);
-        if let Some(f) = &mut self.facets {
-            f.add(doc, key);
-        }
         let addr = DocAddress::new(self.segment, doc);
-        match self.groups.last_mut() {
-            Some((k, group)) if *k == key => group.add(score, addr, self.keep),
+        let group = match self.groups.last_mut() {
+            Some((k, group)) if *k == key => group,
             _ => {
-                let mut group = Group::default();
-                group.add(score, addr, self.keep);
-                self.groups.push((key, group));
+                self.groups.push((key, Group::default()));
+                &mut self.groups.last_mut().expect("just pushed").1
             }
+        };
+        group.add(score, addr, self.keep);
+        if let Some(p) = &self.provisions {
+            p.add(doc, &mut group.provisions);
         }
     }
 
     fn harvest(self) -> GroupFruit {
-        (self.groups, self.facets.map(|f| f.harvest()))
+        let names = match self.provisions {
+            Some(p) if !self.groups.is_empty() => p.names(),
+            _ => Vec::new(),
+        };
+        (self.groups, names)
     }
 }
 
@@ -246,12 +287,13 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
     let (parsed, expanded) = parse_with(&req.query, req.expand.then_some(taxonomy))?;
     let query = parsed.to_query(fields)?;
     let keep = req.passages_per_doc.max(1);
-    let collector = GroupCollector {
-        keep,
-        facets: req.facets,
+    let groups = collect_groups(searcher, query.as_ref(), keep, req.facets)?;
+    let facets = if req.facets {
+        Some(groups.facets(searcher)?)
+    } else {
+        None
     };
-    let (mut ranked, facets) = searcher.search(query.as_ref(), &collector)?;
-    let facets = facets.map(crate::facets::Facets::from_fruit);
+    let mut ranked = groups.groups;
     let total_documents = ranked.len();
     let total_passages = ranked.iter().map(|(_, g)| g.count).sum();
     let order = |a: &(u64, Group), b: &(u64, Group)| {
@@ -334,40 +376,70 @@ pub fn match_ranges(text: &str, patterns: &[HighlightPattern]) -> Vec<(usize, us
     if patterns.is_empty() {
         return Vec::new();
     }
-    let tokens = analyze(text);
-    let mut by_pos: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
-    for t in &tokens {
-        by_pos.insert((t.position, t.text.as_str()), (t.offset_from, t.offset_to));
+    // The distinct terms of all patterns; only tokens equal to one of them are kept (the text
+    // is streamed through the tokenizer, nothing is allocated per token).
+    let mut terms: Vec<&str> = patterns
+        .iter()
+        .flat_map(|p| p.terms.iter().map(|(_, t)| t.as_str()))
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    // (position, term index, byte range), in token order.
+    let mut found: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    let mut stream = crate::analysis::tokenizer::ProvisioTokenStream::new(text);
+    while tantivy::tokenizer::TokenStream::advance(&mut stream) {
+        let t = tantivy::tokenizer::TokenStream::token(&stream);
+        if let Ok(i) = terms.binary_search(&t.text.as_str()) {
+            found.push((t.position, i, (t.offset_from, t.offset_to)));
+        }
     }
-    let max_pos = tokens.last().map_or(0, |t| t.position);
+    let term_index = |t: &str| terms.binary_search(&t).ok();
+    let at = |pos: usize, term: usize| {
+        // Positions never decrease in `found`: find the first token at `pos`, scan its run.
+        let from = found.partition_point(|(p, _, _)| *p < pos);
+        found[from..]
+            .iter()
+            .take_while(|(p, _, _)| *p == pos)
+            .find(|(_, i, _)| *i == term)
+            .map(|(_, _, r)| *r)
+    };
     let mut ranges = Vec::new();
     for pat in patterns {
+        let wanted: Option<Vec<(usize, usize)>> = pat
+            .terms
+            .iter()
+            .map(|(rel, t)| term_index(t).map(|i| (*rel, i)))
+            .collect();
+        let Some(wanted) = wanted else { continue };
         if pat.loose {
-            for t in &tokens {
-                if pat.terms.iter().any(|(_, term)| *term == t.text) {
-                    ranges.push((t.offset_from, t.offset_to));
+            for (_, i, r) in &found {
+                if wanted.iter().any(|(_, w)| w == i) {
+                    ranges.push(*r);
                 }
             }
             continue;
         }
-        for start in 0..=max_pos {
+        let Some(&(first_rel, first)) = wanted.iter().min_by_key(|(rel, _)| *rel) else {
+            continue;
+        };
+        for &(pos, i, _) in &found {
+            if i != first || pos < first_rel {
+                continue;
+            }
+            let start = pos - first_rel;
             let mut span: Option<(usize, usize)> = None;
-            let all = pat.terms.iter().all(|(rel, term)| {
-                by_pos
-                    .get(&(start + rel, term.as_str()))
-                    .map(|&(a, b)| {
-                        span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
-                    })
+            let all = wanted.iter().all(|&(rel, term)| {
+                at(start + rel, term)
+                    .map(|(a, b)| span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b)))))
                     .is_some()
             });
-            if all {
-                if let Some(s) = span {
-                    ranges.push(s);
-                }
+            if let (true, Some(s)) = (all, span) {
+                ranges.push(s);
             }
         }
     }
     ranges.sort_unstable();
+    ranges.dedup();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (a, b) in ranges {
         match merged.last_mut() {
