@@ -35,5 +35,8 @@ class Peer(ServerPeer):
     def http_path(self, q):
         return f"/api/search?q={quote(q['provisio'])}&limit=10&expand=false"
 
+    def lean_path(self, q):
+        return f"/api/search?q={quote(q['provisio'])}&limit=10&expand=false&facets=false"
+
     def count(self, doc):
         return doc["total_documents"]
