@@ -109,7 +109,8 @@ class Runner:
             dt, rss, _ = M.run_timed(peer.index_cmd(self.corpus, work), extra, log=self.log)
             self.r(name)["index"].append(dt)
             self.r(name)["rss"].append(rss)
-            log(f"{name}: full index {dt:.2f}s, peak RSS {rss / 2**20:.0f} MiB")
+            self.r(name).setdefault("rss_anon", []).append(rss.anon)
+            log(f"{name}: full index {dt:.2f}s, peak RSS {rss / 2**20:.0f} MiB (anonymous {rss.anon / 2**20:.0f})")
         self.r(name)["size"] = peer.size(self.pdir(name)) if hasattr(peer, "size") else \
             M.du(peer.index_dir(self.pdir(name)))
 
@@ -207,7 +208,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="full index runs per engine")
     a = ap.parse_args()
     a.runs_index = a.runs
-    a.runs_noop, a.runs_change, a.reps = 5, 3, (5 if a.quick else 7)
+    a.runs_noop, a.runs_change, a.reps = 5, 5, (5 if a.quick else 7)
     a.seconds = 5 if a.quick else 10
     t_start = time.time()
     os.makedirs(a.work, exist_ok=True)

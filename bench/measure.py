@@ -7,23 +7,37 @@ import psutil
 NICE = ["nice", "-n", "10"]
 
 
+class Mem(int):
+    """Bytes of memory; `.anon` is the part that is not file-backed (heap, stacks, shared
+    memory), where the rest are mapped files (an index's segments, binaries) that the kernel
+    can drop and read again."""
+    anon = None
+
+
 def _pss(proc):
-    """Proportional set size (shared pages divided among their users), else RSS."""
+    """Proportional set size (shared pages divided among their users), else RSS; and its
+    anonymous part (Pss_Anon + Pss_Shmem) when the kernel reports it."""
     try:
         with open(f"/proc/{proc.pid}/smaps_rollup") as f:
+            pss, anon = None, 0
             for line in f:
                 if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
+                    pss = int(line.split()[1]) * 1024
+                elif line.startswith(("Pss_Anon:", "Pss_Shmem:")):
+                    anon += int(line.split()[1]) * 1024
+            if pss is not None:
+                return pss, anon
     except OSError:
         pass
-    return proc.memory_info().rss
+    rss = proc.memory_info().rss
+    return rss, rss
 
 
 def tree_rss(pids):
     """Memory of the given processes and all their descendants: the sum of their PSS, so
     that memory shared between them (Postgres' shared buffers, a forked worker's pages)
-    counts once."""
-    seen, total = set(), 0
+    counts once. A Mem (int) with `.anon`."""
+    seen, total, anon = set(), 0, 0
     for pid in pids:
         try:
             p = psutil.Process(pid)
@@ -35,29 +49,37 @@ def tree_rss(pids):
                 continue
             seen.add(q.pid)
             try:
-                total += _pss(q)
+                t, a = _pss(q)
+                total, anon = total + t, anon + a
             except psutil.Error:
                 pass
-    return total
+    m = Mem(total)
+    m.anon = anon
+    return m
 
 
 class RssSampler:
     """Samples tree_rss(pids_fn()) every 50 ms in a thread; .peak in bytes."""
 
     def __init__(self, pids_fn):
-        self.pids_fn, self.peak, self._stop = pids_fn, 0, threading.Event()
+        self.pids_fn, self.peak, self.peak_anon, self._stop = pids_fn, 0, 0, threading.Event()
         self.t = threading.Thread(target=self._run, daemon=True)
         self.t.start()
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pids_fn()))
+            m = tree_rss(self.pids_fn())
+            self.peak = max(self.peak, m)
+            self.peak_anon = max(self.peak_anon, m.anon)
             time.sleep(0.05)
 
     def stop(self):
+        """The peak (a Mem: the largest total, and `.anon` the largest anonymous part)."""
         self._stop.set()
         self.t.join()
-        return self.peak
+        m = Mem(self.peak)
+        m.anon = self.peak_anon
+        return m
 
 
 def run_timed(argv, extra_pids=(), env=None, log=None, timeout=3600):
