@@ -71,10 +71,11 @@ impl Manifest {
         let final_path = Self::path(index_dir);
         let tmp = index_dir.join(format!("{MANIFEST_FILE}.tmp"));
         {
-            let mut f = std::fs::File::create(&tmp)?;
-            let data = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-            f.write_all(&data)?;
-            f.sync_all()?;
+            // Streamed: a 200,000-file manifest is ~50 MB of JSON, not worth holding twice.
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            serde_json::to_writer(&mut f, self).map_err(std::io::Error::other)?;
+            f.flush()?;
+            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         }
         std::fs::rename(&tmp, &final_path)?;
         Ok(())

@@ -1,6 +1,7 @@
 //! The index on disk: opening or creating it, the writer lock, and readers.
 
 pub mod manifest;
+mod merges;
 mod process;
 pub mod schema;
 pub mod writer;

@@ -281,6 +281,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     let retry_pending = ocr.reads_pdfs();
     let mut summary = IndexSummary::default();
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 100_000_000)?;
+    writer.set_merge_policy(Box::new(super::merges::BoundedMerges::default()));
     if full {
         writer.delete_all_documents()?;
         manifest.files.clear();
@@ -438,7 +439,10 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                 }
                 Outcome::Indexed(rec) => {
                     rewritten.insert(doc_id.clone());
-                    writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
+                    if !full {
+                        // (A full build starts from no documents: nothing to replace.)
+                        writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
+                    }
                     add_passages(&writer, &fields, c, &p.hash, rec)?;
                     entry.format = Some(rec.format.as_str().to_string());
                     entry.lang = Some(rec.lang.to_string());
