@@ -2,7 +2,7 @@
 # provisio benchmark (issue 6). One command:
 #   bench/run.sh            20,000 documents + 300 PDFs, all peers
 #   bench/run.sh --quick    2,000 documents + 100 PDFs (about 15 minutes)
-#   bench/run.sh --scale    provisio alone at 2k -> 20k -> 200k documents (~1M passages); long
+#   bench/run.sh --scale    provisio alone at 2k -> 20k -> 200k documents (2.5M passages); ~10 min
 # Options: --seed N, --n N, --runs N (full index runs per engine, default 3),
 #          --peers a,b,c (default: all), --no-install
 # Environment: PROVISIO_BIN (default: this repository's release build, built first)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Scale mode: provisio alone on corpora of ~2.5 KB documents at 2k, 20k and 200k documents
-(about 1M passages at 200k): indexing time, peak RSS, index size, query latency."""
+(2.5M passages at 200k): indexing time, peak RSS, index size, query latency."""
 import argparse, json, os, shutil, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
