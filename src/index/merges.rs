@@ -5,8 +5,9 @@
 //! holds in memory at its peak (mapped segment files plus merge buffers). With tantivy's
 //! default (merges of up to 10M documents), a 200,000-document corpus (2.5M passages) peaked
 //! at 1,035 MiB, 700 MiB of it in the final merges. Here no merge takes in more than
-//! [`MAX_MERGE_DOCS`] passages, and segments past half of it are not merged again: a large
-//! index ends up as several segments of that size, which costs searches little.
+//! [`MAX_MERGE_DOCS`] passages, and segments past half of it are not merged again (unless
+//! deletes have emptied them): a large index ends up as several segments of that size, which
+//! costs searches little.
 
 use tantivy::index::SegmentMeta;
 use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
@@ -14,6 +15,10 @@ use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 /// Most passages (deleted ones included) one merge reads: about 140 MB of index at the
 /// ~550 bytes a passage takes.
 pub const MAX_MERGE_DOCS: u32 = 250_000;
+
+/// A segment with this share of deleted passages is merged (alone if need be) to drop them:
+/// incremental runs delete the old passages of every changed file.
+const DELETED_RATIO: f32 = 0.3;
 
 #[derive(Debug)]
 pub struct BoundedMerges {
@@ -24,7 +29,9 @@ pub struct BoundedMerges {
 impl BoundedMerges {
     pub fn new(max_docs: u32) -> Self {
         let mut inner = LogMergePolicy::default();
+        // (Live documents: a large segment that lost many to deletes is merged again.)
         inner.set_max_docs_before_merge((max_docs / 2) as usize);
+        inner.set_del_docs_ratio_before_merge(DELETED_RATIO);
         BoundedMerges { inner, max_docs }
     }
 }
@@ -37,11 +44,12 @@ impl Default for BoundedMerges {
 
 impl MergePolicy for BoundedMerges {
     fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
-        let size = |id| {
-            segments
-                .iter()
-                .find(|s| s.id() == id)
-                .map_or(0, |s| s.max_doc())
+        let meta = |id| segments.iter().find(|s| s.id() == id);
+        let size = |id| meta(id).map_or(0, |s| s.max_doc());
+        let mostly_deleted = |id| {
+            meta(id).is_some_and(|s| {
+                s.num_deleted_docs() as f32 >= DELETED_RATIO * s.max_doc().max(1) as f32
+            })
         };
         let mut out = Vec::new();
         for MergeCandidate(ids) in self.inner.compute_merge_candidates(segments) {
@@ -64,7 +72,7 @@ impl MergePolicy for BoundedMerges {
             out.extend(
                 packs
                     .into_iter()
-                    .filter(|(_, pack)| pack.len() > 1)
+                    .filter(|(_, pack)| pack.len() > 1 || mostly_deleted(pack[0]))
                     .map(|(_, pack)| MergeCandidate(pack)),
             );
         }
@@ -101,10 +109,19 @@ mod tests {
                 .sum();
             assert!(ids.len() >= 2 && total <= 100_000, "{total}");
         }
-        // Segments past half the limit are left alone.
+        // Segments past half the limit are left alone...
         assert!(policy
             .compute_merge_candidates(&metas(&[60_000; 10]))
             .is_empty());
+        // ... until deletes have taken a good share of one: it is merged alone, to drop them.
+        let worn = metas(&[90_000, 60_000]);
+        let worn = vec![
+            worn[0].clone().with_delete_meta(40_000, 1),
+            worn[1].clone().with_delete_meta(1_000, 1),
+        ];
+        let candidates = policy.compute_merge_candidates(&worn);
+        assert_eq!(candidates.len(), 1);
+        assert_eq!(candidates[0].0, vec![worn[0].id()]);
     }
 
     #[test]
