@@ -105,6 +105,10 @@ pub struct SearchResponse {
     pub total_documents: usize,
     pub total_passages: u64,
     pub took_ms: f64,
+    /// The matches came from the server's cache of recent searches (the index has not
+    /// changed since); `took_ms` is then the time to show this page.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cached: bool,
     /// English phrases of the query expanded to Chinese provision terms.
     #[serde(default)]
     pub expanded: BTreeMap<String, Vec<String>>,
@@ -280,8 +284,40 @@ impl SegmentCollector for GroupSegmentCollector {
     }
 }
 
-/// Run a search.
-pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<SearchResponse> {
+/// Everything a query matches, before a page of it is shown: the documents with their
+/// groups of matching passages (unordered), the facet counts when asked for, and what the page
+/// needs to mark matches. It depends only on the request's query, `expand`, taxonomy,
+/// `passages_per_doc` and `facets`, and on the searcher: the server keeps recent ones per
+/// searcher generation, so that paging and going back do not search again.
+#[derive(Debug)]
+pub struct Matches {
+    groups: Vec<(u64, Group)>,
+    total_passages: u64,
+    facets: Option<crate::facets::Facets>,
+    expanded: BTreeMap<String, Vec<String>>,
+    patterns: Vec<HighlightPattern>,
+    filter_only: bool,
+    took_ms: f64,
+}
+
+impl Matches {
+    /// Matching documents.
+    pub fn documents(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Milliseconds the search took.
+    pub fn took_ms(&self) -> f64 {
+        self.took_ms
+    }
+}
+
+fn ms_since(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// Find every passage matching the request's query (its `limit` and `offset` do not matter).
+pub fn find(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<Matches> {
     let started = Instant::now();
     let taxonomy = req.taxonomy.as_deref().unwrap_or(Taxonomy::builtin());
     let (parsed, expanded) = parse_with(&req.query, req.expand.then_some(taxonomy))?;
@@ -293,29 +329,50 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
     } else {
         None
     };
-    let mut ranked = groups.groups;
-    let total_documents = ranked.len();
-    let total_passages = ranked.iter().map(|(_, g)| g.count).sum();
-    let order = |a: &(u64, Group), b: &(u64, Group)| {
+    let groups = groups.groups;
+    Ok(Matches {
+        total_passages: groups.iter().map(|(_, g)| g.count).sum(),
+        groups,
+        facets,
+        expanded,
+        patterns: parsed.highlight_patterns(),
+        filter_only: parsed.is_filter_only(),
+        took_ms: ms_since(started),
+    })
+}
+
+/// The page of `matches` the request asks for (`limit` documents from `offset`, best first),
+/// with their stored fields and highlighted passages.
+pub fn page(
+    searcher: &Searcher,
+    fields: &Fields,
+    req: &SearchRequest,
+    matches: &Matches,
+) -> Result<SearchResponse> {
+    let started = Instant::now();
+    let groups = &matches.groups;
+    let order = |a: &u32, b: &u32| {
+        let (a, b) = (&groups[*a as usize], &groups[*b as usize]);
         b.1.best
             .total_cmp(&a.1.best)
             .then(b.1.count.cmp(&a.1.count))
             .then(a.0.cmp(&b.0))
     };
     // Only the page shown needs ordering: select it, then sort it.
+    let mut ranked: Vec<u32> = (0..groups.len() as u32).collect();
     let shown = req.offset.saturating_add(req.limit).min(ranked.len());
     if shown > 0 && shown < ranked.len() {
         ranked.select_nth_unstable_by(shown - 1, order);
         ranked.truncate(shown);
     }
     ranked.sort_by(order);
-    let patterns = parsed.highlight_patterns();
     let mut documents = Vec::new();
-    for (_, group) in ranked.into_iter().skip(req.offset).take(req.limit) {
+    for at in ranked.into_iter().skip(req.offset).take(req.limit) {
+        let group = &groups[at as usize].1;
         let mut hit: Option<DocumentHit> = None;
         let mut passages = Vec::new();
         let mut top = group.top.clone();
-        if parsed.is_filter_only() {
+        if matches.filter_only {
             // No text to rank by: show passages in reading order.
             top.sort_by_key(|(_, a)| (a.segment_ord, a.doc_id));
         }
@@ -343,7 +400,7 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
                 });
             }
             let text = text_of(&doc, fields.text);
-            let highlight = snippet(&text, &patterns);
+            let highlight = snippet(&text, &matches.patterns);
             passages.push(PassageHit {
                 page: u64_of(&doc, fields.page),
                 label: text_of(&doc, fields.label),
@@ -362,13 +419,19 @@ pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Resu
     }
     Ok(SearchResponse {
         query: req.query.clone(),
-        total_documents,
-        total_passages,
-        took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-        expanded,
-        facets,
+        total_documents: groups.len(),
+        total_passages: matches.total_passages,
+        took_ms: ((matches.took_ms + ms_since(started)) * 1e3).round() / 1e3,
+        cached: false,
+        expanded: matches.expanded.clone(),
+        facets: matches.facets.clone(),
         documents,
     })
+}
+
+/// Run a search: [`find`], then the requested [`page`].
+pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<SearchResponse> {
+    page(searcher, fields, req, &find(searcher, fields, req)?)
 }
 
 /// Byte ranges of `text` matched by the patterns, sorted and merged.

@@ -12,7 +12,7 @@ class Peer(ServerPeer):
     name = "provisio"
     extracts = True
     incremental = "yes (size/mtime manifest, blake3)"
-    query_via = "HTTP (provisio serve, /api/search, facets on, expand=false)"
+    query_via = "HTTP (provisio serve --result-cache 0, /api/search, facets on, expand=false)"
 
     def check(self):
         return None if os.access(BIN, os.X_OK) else f"{BIN} not found"
@@ -27,7 +27,8 @@ class Peer(ServerPeer):
 
     def start(self, corpus, work, port):
         self.proc = subprocess.Popen([BIN, "serve", "--no-index", "--index", os.path.join(work, "idx"),
-                                      "--corpus", corpus, "--addr", f"127.0.0.1:{port}"],
+                                      "--corpus", corpus, "--addr", f"127.0.0.1:{port}",
+                                      "--result-cache", "0"],  # no cached results, like the peers
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.port = port
         return f"http://127.0.0.1:{port}/health"

@@ -25,6 +25,10 @@ pub struct ServeArgs {
     /// login form's cookie).
     #[arg(long, env = "PROVISIO_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Recent searches kept (per index commit) to page through and repeat them without
+    /// searching again; 0 turns the cache off (as benchmarks should).
+    #[arg(long, env = "PROVISIO_RESULT_CACHE", default_value_t = 32)]
+    pub result_cache: usize,
     #[command(flatten)]
     pub provisions: super::ProvisionsArg,
     #[command(flatten)]
@@ -72,6 +76,7 @@ pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
         corpus: a.corpus.clone(),
         index_dir: a.index.index.clone(),
         token: a.token.clone(),
+        result_cache: a.result_cache,
     }) {
         Ok(s) => s,
         Err(e) => return super::fail(e),

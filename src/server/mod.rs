@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod cache;
 mod docpage;
 pub mod error;
 mod export;
@@ -51,6 +52,8 @@ pub struct ServeOptions {
     pub index_dir: PathBuf,
     /// When set, every request must carry it (bearer header or login cookie).
     pub token: Option<String>,
+    /// Recent searches kept to page through and repeat without searching again (0: none).
+    pub result_cache: usize,
 }
 
 /// State shared by every handler: one reader (reloaded after each commit, by any process), the
@@ -73,6 +76,8 @@ pub(crate) struct Shared {
     pub exports: Arc<tokio::sync::Semaphore>,
     /// Facet counts of the whole index, for the searcher generation they were computed on.
     overview: std::sync::Mutex<Option<(u64, crate::facets::Facets)>>,
+    /// Recent searches of the current generation.
+    results: cache::ResultCache,
     _index: Index,
 }
 
@@ -142,6 +147,7 @@ impl AppState {
                 )),
                 exports: Arc::new(tokio::sync::Semaphore::new(export::MAX_EXPORTS)),
                 overview: std::sync::Mutex::new(None),
+                results: cache::ResultCache::new(opts.result_cache),
                 _index: index,
             }),
         })
@@ -290,8 +296,30 @@ impl SearchInput {
         req.offset = self.offset;
         req.expand = self.expand;
         req.facets = self.facets;
-        req.taxonomy = Some(shared.taxonomy());
-        let mut resp = crate::search(&shared.reader.searcher(), &shared.fields, &req)?;
+        let taxonomy = shared.taxonomy();
+        req.taxonomy = Some(taxonomy.clone());
+        let searcher = shared.reader.searcher();
+        let key = cache::Key {
+            generation: searcher.generation().generation_id(),
+            taxonomy: Arc::as_ptr(&taxonomy) as usize,
+            query: req.query.clone(),
+            expand: req.expand,
+            facets: req.facets,
+        };
+        let (matches, cached) = match shared.results.get(&key) {
+            Some(m) => (m, true),
+            None => {
+                let m = Arc::new(crate::search::find(&searcher, &shared.fields, &req)?);
+                shared.results.put(key, m.clone());
+                (m, false)
+            }
+        };
+        let mut resp = crate::search::page(&searcher, &shared.fields, &req, &matches)?;
+        if cached {
+            // Only the page was made now.
+            resp.took_ms = ((resp.took_ms - matches.took_ms()).max(0.0) * 1e3).round() / 1e3;
+            resp.cached = true;
+        }
         resp.query = self.q.clone();
         Ok(resp)
     }

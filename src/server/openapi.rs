@@ -152,6 +152,7 @@ fn schemas() -> Value {
                 "query": {"type": "string"},
                 "total_documents": {"type": "integer", "minimum": 0},
                 "total_passages": {"type": "integer", "minimum": 0},
+                "cached": {"type": "boolean", "description": "The matches came from the server's cache of recent searches of the same index commit (absent when not); took_ms is then the time to make this page"},
                 "took_ms": {"type": "number"},
                 "expanded": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}, "description": "English phrase of the query → the Chinese provision terms it was expanded to"},
                 "facets": {"$ref": "#/components/schemas/Facets", "description": "Matching documents per language, format, provision, region, issuer, type and year"},

@@ -40,6 +40,7 @@ pub fn state(ws: &Workspace, token: Option<&str>) -> AppState {
         corpus: ws.corpus(),
         index_dir: ws.index_dir(),
         token: token.map(String::from),
+        result_cache: 32,
     })
     .expect("open state")
 }

@@ -1,0 +1,63 @@
+//! Recent searches, kept per searcher generation: the next page of a query, the same query
+//! again (the back button, a reload, the API after the page) and a facet count that repeats a
+//! search are served without searching the index again. Entries of an older generation (any
+//! commit since) are never used, and fall out as new ones come.
+
+use crate::search::Matches;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+/// Most matching documents held over all entries (~150 bytes each: about 60 MB).
+const MAX_DOCUMENTS: usize = 400_000;
+
+/// What makes two searches the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub generation: u64,
+    /// The taxonomy the query was expanded with (its identity: a reload is a new one).
+    pub taxonomy: usize,
+    pub query: String,
+    pub expand: bool,
+    pub facets: bool,
+}
+
+/// A bounded least-recently-used list of [`Matches`].
+#[derive(Debug)]
+pub struct ResultCache {
+    entries: usize,
+    list: Mutex<VecDeque<(Key, Arc<Matches>)>>,
+}
+
+impl ResultCache {
+    /// Up to `entries` searches (0: none).
+    pub fn new(entries: usize) -> Self {
+        ResultCache {
+            entries,
+            list: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    pub fn get(&self, key: &Key) -> Option<Arc<Matches>> {
+        let mut list = self.list.lock().ok()?;
+        let at = list.iter().position(|(k, _)| k == key)?;
+        let entry = list.remove(at)?;
+        let found = entry.1.clone();
+        list.push_front(entry);
+        Some(found)
+    }
+
+    pub fn put(&self, key: Key, matches: Arc<Matches>) {
+        if self.entries == 0 || matches.documents() > MAX_DOCUMENTS / 4 {
+            return;
+        }
+        let Ok(mut list) = self.list.lock() else {
+            return;
+        };
+        list.retain(|(k, _)| *k != key && k.generation == key.generation);
+        list.push_front((key, matches));
+        list.truncate(self.entries);
+        while list.iter().map(|(_, m)| m.documents()).sum::<usize>() > MAX_DOCUMENTS {
+            list.pop_back();
+        }
+    }
+}
