@@ -305,11 +305,6 @@ impl Matches {
     pub fn documents(&self) -> usize {
         self.groups.len()
     }
-
-    /// Milliseconds the search took.
-    pub fn took_ms(&self) -> f64 {
-        self.took_ms
-    }
 }
 
 fn ms_since(started: Instant) -> f64 {
@@ -342,12 +337,14 @@ pub fn find(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result
 }
 
 /// The page of `matches` the request asks for (`limit` documents from `offset`, best first),
-/// with their stored fields and highlighted passages.
+/// with their stored fields and highlighted passages. `cached`: the matches were found for an
+/// earlier request (`took_ms` is then this page's time alone).
 pub fn page(
     searcher: &Searcher,
     fields: &Fields,
     req: &SearchRequest,
     matches: &Matches,
+    cached: bool,
 ) -> Result<SearchResponse> {
     let started = Instant::now();
     let groups = &matches.groups;
@@ -421,8 +418,12 @@ pub fn page(
         query: req.query.clone(),
         total_documents: groups.len(),
         total_passages: matches.total_passages,
-        took_ms: ((matches.took_ms + ms_since(started)) * 1e3).round() / 1e3,
-        cached: false,
+        took_ms: if cached {
+            ms_since(started)
+        } else {
+            ((matches.took_ms + ms_since(started)) * 1e3).round() / 1e3
+        },
+        cached,
         expanded: matches.expanded.clone(),
         facets: matches.facets.clone(),
         documents,
@@ -431,7 +432,7 @@ pub fn page(
 
 /// Run a search: [`find`], then the requested [`page`].
 pub fn search(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<SearchResponse> {
-    page(searcher, fields, req, &find(searcher, fields, req)?)
+    page(searcher, fields, req, &find(searcher, fields, req)?, false)
 }
 
 /// Byte ranges of `text` matched by the patterns, sorted and merged.

@@ -37,7 +37,7 @@ class Peer(ServerPeer):
         return f"/api/search?q={quote(q['provisio'])}&limit=10&expand=false"
 
     def lean_path(self, q):
-        return f"/api/search?q={quote(q['provisio'])}&limit=10&expand=false&facets=false"
+        return self.http_path(q) + "&facets=false"
 
     def count(self, doc):
         return doc["total_documents"]

@@ -1,8 +1,9 @@
-//! Recent searches, kept per searcher generation: the next page of a query, the same query
-//! again (the back button, a reload, the API after the page) and a facet count that repeats a
-//! search are served without searching the index again. Entries of an older generation (any
-//! commit since) are never used, and fall out as new ones come.
+//! Recent searches, kept per searcher generation: the next page of a query and the same query
+//! again (the back button, a reload, the API after the page) are served without searching the
+//! index again. Entries of an older generation (any commit since) are never used, and fall out
+//! as new ones come.
 
+use crate::enrich::provisions::Taxonomy;
 use crate::search::Matches;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -11,14 +12,25 @@ use std::sync::{Arc, Mutex};
 const MAX_DOCUMENTS: usize = 400_000;
 
 /// What makes two searches the same.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Key {
     pub generation: u64,
-    /// The taxonomy the query was expanded with (its identity: a reload is a new one).
-    pub taxonomy: usize,
+    /// The taxonomy the query was expanded with, compared by identity (a reload is a new one;
+    /// holding it keeps its address from being reused).
+    pub taxonomy: Arc<Taxonomy>,
     pub query: String,
     pub expand: bool,
     pub facets: bool,
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.generation == other.generation
+            && Arc::ptr_eq(&self.taxonomy, &other.taxonomy)
+            && self.query == other.query
+            && self.expand == other.expand
+            && self.facets == other.facets
+    }
 }
 
 /// A bounded least-recently-used list of [`Matches`].

@@ -301,7 +301,7 @@ impl SearchInput {
         let searcher = shared.reader.searcher();
         let key = cache::Key {
             generation: searcher.generation().generation_id(),
-            taxonomy: Arc::as_ptr(&taxonomy) as usize,
+            taxonomy: taxonomy.clone(),
             query: req.query.clone(),
             expand: req.expand,
             facets: req.facets,
@@ -314,12 +314,7 @@ impl SearchInput {
                 (m, false)
             }
         };
-        let mut resp = crate::search::page(&searcher, &shared.fields, &req, &matches)?;
-        if cached {
-            // Only the page was made now.
-            resp.took_ms = ((resp.took_ms - matches.took_ms()).max(0.0) * 1e3).round() / 1e3;
-            resp.cached = true;
-        }
+        let mut resp = crate::search::page(&searcher, &shared.fields, &req, &matches, cached)?;
         resp.query = self.q.clone();
         Ok(resp)
     }
