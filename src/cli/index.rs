@@ -16,7 +16,7 @@ pub struct IndexArgs {
     /// Rebuild from scratch instead of updating.
     #[arg(long)]
     pub full: bool,
-    /// Extraction threads (default: number of cores).
+    /// Extraction threads, and as many indexing threads up to 4 (default: number of cores).
     #[arg(long)]
     pub jobs: Option<usize>,
     /// Re-tag every passage with the taxonomy (happens by itself when the taxonomy changed).
