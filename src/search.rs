@@ -122,29 +122,37 @@ pub struct SearchResponse {
 pub(crate) struct Group {
     best: Score,
     count: u64,
-    top: Vec<(Score, DocAddress)>,
+    /// The best passages: score (descending), then ordinal in the document (ascending), so
+    /// that the choice and order do not depend on which segment a passage landed in.
+    top: Vec<(Score, u64, DocAddress)>,
     /// Provisions of the matching passages (when facets are counted): segment-local term
     /// ordinals while collecting, ids of the merged dictionary after.
     provisions: crate::facets::Bits,
 }
 
 impl Group {
-    fn add(&mut self, score: Score, addr: DocAddress, keep: usize) {
+    /// Count a matching passage; `ordinal` is read only when the passage may enter the top.
+    fn add(&mut self, score: Score, ordinal: impl FnOnce() -> u64, addr: DocAddress, keep: usize) {
         self.count += 1;
         if self.count == 1 || score > self.best {
             self.best = score;
         }
-        if self.top.len() < keep || self.top.last().is_some_and(|(s, _)| score > *s) {
-            let at = self.top.partition_point(|(s, _)| *s >= score);
-            self.top.insert(at, (score, addr));
+        if self.top.len() >= keep && self.top.last().is_none_or(|&(s, _, _)| score < s) {
+            return;
+        }
+        let ordinal = ordinal();
+        let before = |s: Score, o: u64| score > s || (score == s && ordinal < o);
+        if self.top.len() < keep || self.top.last().is_some_and(|&(s, o, _)| before(s, o)) {
+            let at = self.top.partition_point(|&(s, o, _)| !before(s, o));
+            self.top.insert(at, (score, ordinal, addr));
             self.top.truncate(keep);
         }
     }
 
     fn merge(&mut self, other: Group, keep: usize) {
         let count = self.count + other.count;
-        for (s, a) in other.top {
-            self.add(s, a, keep);
+        for (s, o, a) in other.top {
+            self.add(s, || o, a, keep);
         }
         self.best = self.best.max(other.best);
         self.count = count;
@@ -165,7 +173,7 @@ impl Groups {
         let documents = self
             .groups
             .iter()
-            .filter_map(|(_, g)| g.top.first().map(|(_, addr)| (*addr, &g.provisions)));
+            .filter_map(|(_, g)| g.top.first().map(|(_, _, addr)| (*addr, &g.provisions)));
         crate::facets::count(searcher, documents, &self.dictionary)
     }
 }
@@ -184,7 +192,8 @@ pub(crate) fn collect_groups(
 /// Collects every matching passage into per-document groups (exact counts) in one pass. A
 /// document's passages are written one after the other, so within a segment they mostly form
 /// one run: a group is a run of passages with the same `doc_key`, and runs of the same document
-/// (a segment flush or a merge between them) are joined by key when segments are merged.
+/// (split between indexing threads, or by a segment flush) are joined by key when the
+/// segments' groups are merged.
 struct GroupCollector {
     keep: usize,
     facets: bool,
@@ -193,6 +202,7 @@ struct GroupCollector {
 struct GroupSegmentCollector {
     segment: SegmentOrdinal,
     keys: Column<u64>,
+    ordinals: Column<u64>,
     keep: usize,
     groups: Vec<(u64, Group)>,
     provisions: Option<crate::facets::ProvisionReader>,
@@ -213,6 +223,7 @@ impl Collector for GroupCollector {
         Ok(GroupSegmentCollector {
             segment,
             keys: reader.fast_fields().u64("doc_key")?,
+            ordinals: reader.fast_fields().u64("ordinal")?,
             keep: self.keep,
             groups: Vec::new(),
             provisions: if self.facets {
@@ -269,7 +280,8 @@ impl SegmentCollector for GroupSegmentCollector {
                 &mut self.groups.last_mut().expect("just pushed").1
             }
         };
-        group.add(score, addr, self.keep);
+        let ordinals = &self.ordinals;
+        group.add(score, || ordinals.first(doc).unwrap_or(0), addr, self.keep);
         if let Some(p) = &self.provisions {
             p.add(doc, &mut group.provisions);
         }
@@ -371,9 +383,9 @@ pub fn page(
         let mut top = group.top.clone();
         if matches.filter_only {
             // No text to rank by: show passages in reading order.
-            top.sort_by_key(|(_, a)| (a.segment_ord, a.doc_id));
+            top.sort_by_key(|&(_, ordinal, _)| ordinal);
         }
-        for (score, addr) in top {
+        for (score, _, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             if hit.is_none() {
                 let date = text_of(&doc, fields.date);
@@ -594,6 +606,37 @@ pub fn mark_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
 mod tests {
     use super::*;
     use crate::query::parse;
+
+    /// The passages a group keeps, and their order, do not depend on the order they come in
+    /// (a document's passages may sit in several segments): ties go to the earlier passage.
+    #[test]
+    fn group_tops_do_not_depend_on_arrival_order() {
+        let passages = [(1.0, 5), (1.0, 2), (2.0, 9), (1.0, 1), (0.5, 0)];
+        let mut orders = vec![passages.to_vec()];
+        orders.push(passages.iter().rev().copied().collect());
+        orders.push(vec![
+            passages[3],
+            passages[0],
+            passages[4],
+            passages[2],
+            passages[1],
+        ]);
+        let tops: Vec<Vec<(Score, u64)>> = orders
+            .iter()
+            .map(|order| {
+                let mut g = Group::default();
+                for (i, &(score, ordinal)) in order.iter().enumerate() {
+                    g.add(score, || ordinal, DocAddress::new(0, i as u32), 2);
+                }
+                assert_eq!(g.count, 5);
+                assert_eq!(g.best, 2.0);
+                g.top.iter().map(|&(s, o, _)| (s, o)).collect()
+            })
+            .collect();
+        for top in &tops {
+            assert_eq!(top, &[(2.0, 9), (1.0, 1)]);
+        }
+    }
 
     #[test]
     fn snippet_marks_phrase_and_escapes() {

@@ -1,6 +1,6 @@
-//! Recent searches, kept per searcher generation: the next page of a query and the same query
+//! Recent searches, kept per index content: the next page of a query and the same query
 //! again (the back button, a reload, the API after the page) are served without searching the
-//! index again. Entries of an older generation (any commit since) are never used, and fall out
+//! index again. Entries made on other content (any commit since) are never used, and fall out
 //! as new ones come.
 
 use crate::enrich::provisions::Taxonomy;
@@ -11,10 +11,21 @@ use std::sync::{Arc, Mutex};
 /// Most matching documents held over all entries (~150 bytes each: about 60 MB).
 const MAX_DOCUMENTS: usize = 400_000;
 
+/// Identifies what a searcher sees: its segments and the deletes applied to each. Unlike the
+/// searcher's generation id, it does not change when the reader reloads an unchanged commit
+/// (tantivy's meta.json watcher reloads once when it starts).
+pub fn content_id(searcher: &tantivy::Searcher) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    searcher.generation().segments().hash(&mut h);
+    h.finish()
+}
+
 /// What makes two searches the same.
 #[derive(Debug, Clone)]
 pub struct Key {
-    pub generation: u64,
+    /// The index content searched: see [`content_id`].
+    pub content: u64,
     /// The taxonomy the query was expanded with, compared by identity (a reload is a new one;
     /// holding it keeps its address from being reused).
     pub taxonomy: Arc<Taxonomy>,
@@ -25,7 +36,7 @@ pub struct Key {
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        self.generation == other.generation
+        self.content == other.content
             && Arc::ptr_eq(&self.taxonomy, &other.taxonomy)
             && self.query == other.query
             && self.expand == other.expand
@@ -65,7 +76,7 @@ impl ResultCache {
         let Ok(mut list) = self.list.lock() else {
             return;
         };
-        list.retain(|(k, _)| *k != key && k.generation == key.generation);
+        list.retain(|(k, _)| *k != key && k.content == key.content);
         list.push_front((key, matches));
         list.truncate(self.entries);
         while list.iter().map(|(_, m)| m.documents()).sum::<usize>() > MAX_DOCUMENTS {

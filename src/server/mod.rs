@@ -74,9 +74,9 @@ pub(crate) struct Shared {
     taxonomy: std::sync::RwLock<(Option<std::time::SystemTime>, Arc<Taxonomy>)>,
     /// Permits for concurrent exports.
     pub exports: Arc<tokio::sync::Semaphore>,
-    /// Facet counts of the whole index, for the searcher generation they were computed on.
+    /// Facet counts of the whole index, for the content they were computed on.
     overview: std::sync::Mutex<Option<(u64, crate::facets::Facets)>>,
-    /// Recent searches of the current generation.
+    /// Recent searches of the current content.
     results: cache::ResultCache,
     _index: Index,
 }
@@ -84,10 +84,10 @@ pub(crate) struct Shared {
 impl Shared {
     /// Facet counts of the whole index (computed once per commit: the home page shows them).
     pub fn overview(&self, searcher: &Searcher) -> Result<crate::facets::Facets> {
-        let generation = searcher.generation().generation_id();
+        let content = cache::content_id(searcher);
         if let Ok(cached) = self.overview.lock() {
-            if let Some((g, facets)) = cached.as_ref() {
-                if *g == generation {
+            if let Some((c, facets)) = cached.as_ref() {
+                if *c == content {
                     return Ok(facets.clone());
                 }
             }
@@ -95,7 +95,7 @@ impl Shared {
         let all = crate::query::parse("*")?;
         let facets = crate::facets::facet_counts(searcher, &self.fields, &all)?;
         if let Ok(mut cached) = self.overview.lock() {
-            *cached = Some((generation, facets.clone()));
+            *cached = Some((content, facets.clone()));
         }
         Ok(facets)
     }
@@ -300,7 +300,7 @@ impl SearchInput {
         req.taxonomy = Some(taxonomy.clone());
         let searcher = shared.reader.searcher();
         let key = cache::Key {
-            generation: searcher.generation().generation_id(),
+            content: cache::content_id(&searcher),
             taxonomy: taxonomy.clone(),
             query: req.query.clone(),
             expand: req.expand,

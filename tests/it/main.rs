@@ -4,6 +4,7 @@ mod browser;
 mod common;
 mod corpus;
 mod crash;
+mod document_fields;
 mod incremental;
 mod isolation;
 mod metadata;
