@@ -42,7 +42,8 @@ pub fn stats(index_dir: &Path) -> Result<Stats> {
             FileStatus::Indexed => {
                 s.documents += 1;
                 for (map, key) in [(&mut s.by_format, &e.format), (&mut s.by_language, &e.lang)] {
-                    let c = map.entry(key.clone().unwrap_or_default()).or_default();
+                    let key = key.map(|t| t.to_string()).unwrap_or_default();
+                    let c = map.entry(key).or_default();
                     c.documents += 1;
                     c.passages += e.passages;
                 }

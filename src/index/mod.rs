@@ -13,7 +13,7 @@ use std::io::{Read, Seek, Write};
 use std::path::Path;
 use tantivy::Index;
 
-pub use manifest::{FileEntry, FileStatus, Manifest};
+pub use manifest::{DocId, FileEntry, FileHash, FileStatus, Manifest, Tag};
 pub use writer::{doc_id_for, run_index, Failure, IndexOptions, IndexSummary};
 
 /// The taxonomy an index was tagged with, kept beside it so readers expand and label with the

@@ -2,7 +2,7 @@
 //! manifest, sniff, extract (in a worker for PDFs and images, with OCR), segment, enrich and
 //! tag, into a [`Processed`] the writing loop (`writer.rs`) turns into index operations.
 
-use super::manifest::FileEntry;
+use super::manifest::{FileEntry, FileHash};
 use super::writer::{IndexOptions, MAX_PASSAGES_PER_DOCUMENT};
 use crate::analysis::fold_str;
 use crate::crawl::Candidate;
@@ -53,7 +53,7 @@ pub(super) enum Outcome {
 
 pub(super) struct Processed {
     pub(super) candidate: Candidate,
-    pub(super) hash: String,
+    pub(super) hash: FileHash,
     pub(super) outcome: Outcome,
     /// Scanned pages were left unread: OCR not available.
     pub(super) ocr_pending: bool,
@@ -63,7 +63,7 @@ pub(super) struct Processed {
 }
 
 impl Processed {
-    fn new(candidate: Candidate, hash: String, outcome: Outcome) -> Processed {
+    fn new(candidate: Candidate, hash: FileHash, outcome: Outcome) -> Processed {
         Processed {
             candidate,
             hash,
@@ -159,22 +159,22 @@ pub(super) struct Env<'a> {
 
 pub(super) fn process(c: Candidate, prev: Option<&FileEntry>, env: &Env) -> Processed {
     let opts = env.opts;
-    let failed = |c: Candidate, hash: String, reason: String| {
+    let failed = |c: Candidate, hash: FileHash, reason: String| {
         Processed::new(c, hash, Outcome::Failed(reason))
     };
     if c.size > opts.max_file_size {
         let reason = format!("too large: {} bytes (limit {})", c.size, opts.max_file_size);
-        return failed(c, String::new(), reason);
+        return failed(c, FileHash::NONE, reason);
     }
     let bytes = match std::fs::read(&c.abs_path) {
         Ok(b) => b,
         // Deleted between the crawl and now: gone, not failed.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Processed::new(c, String::new(), Outcome::Vanished)
+            return Processed::new(c, FileHash::NONE, Outcome::Vanished)
         }
-        Err(e) => return failed(c, String::new(), format!("cannot read: {e}")),
+        Err(e) => return failed(c, FileHash::NONE, format!("cannot read: {e}")),
     };
-    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let hash = FileHash::of(&bytes);
     let retry = env.retry_pending && prev.is_some_and(|p| p.ocr_pending);
     if !opts.full && !retry && prev.is_some_and(|p| p.hash == hash) {
         return Processed::new(c, hash, Outcome::Same);

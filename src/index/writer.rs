@@ -1,7 +1,7 @@
 //! The indexing run: crawl, diff against the manifest, extract in parallel, write with one
 //! `IndexWriter`, commit atomically with the manifest generation as payload.
 
-use super::manifest::{FileEntry, FileStatus, Manifest};
+use super::manifest::{DocId, FileEntry, FileStatus, Manifest, Tag};
 use super::process::{process, tag, DocRecord, Env, Outcome, Processed, Progress};
 use super::schema::{Fields, PassageRecord, SCHEMA_VERSION};
 use crate::crawl::{crawl, Candidate};
@@ -313,7 +313,10 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
         .collect();
     for path in &removed {
         if let Some(entry) = manifest.files.remove(path) {
-            writer.delete_term(Term::from_field_text(fields.doc_id, &entry.doc_id));
+            writer.delete_term(Term::from_field_text(
+                fields.doc_id,
+                &entry.doc_id.to_string(),
+            ));
             if entry.status == FileStatus::Indexed {
                 summary.removed += 1;
             }
@@ -382,7 +385,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     };
     let mut dirty_files = 0usize;
     // Documents written afresh in this run (already tagged with the current taxonomy).
-    let mut rewritten: HashSet<String> = HashSet::new();
+    let mut rewritten: HashSet<DocId> = HashSet::new();
     let env = Env {
         opts,
         ocr: &ocr,
@@ -419,14 +422,14 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             progress.bar.inc(1);
             summary.ocr_pages += u64::from(p.ocr_pages);
             summary.ocr_cached += u64::from(p.ocr_cached);
-            let (doc_id, _) = doc_id_for(&p.candidate.rel_path);
+            let (doc_id, doc_key) = doc_id_for(&p.candidate.rel_path);
             let prev = manifest.files.get(&p.candidate.rel_path).cloned();
             let c = &p.candidate;
             let mut entry = FileEntry {
                 size: c.size,
                 mtime_ns: c.mtime_ns,
-                hash: p.hash.clone(),
-                doc_id: doc_id.clone(),
+                hash: p.hash,
+                doc_id: DocId::from_key(doc_key),
                 status: FileStatus::Indexed,
                 format: None,
                 lang: None,
@@ -453,14 +456,14 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                     }
                 }
                 Outcome::Indexed(rec) => {
-                    rewritten.insert(doc_id.clone());
+                    rewritten.insert(DocId::from_key(doc_key));
                     if !full {
                         // (A full build starts from no documents: nothing to replace.)
                         writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
                     }
-                    add_passages(&writer, &fields, c, &p.hash, rec)?;
-                    entry.format = Some(rec.format.as_str().to_string());
-                    entry.lang = Some(rec.lang.to_string());
+                    add_passages(&writer, &fields, c, &p.hash.to_string(), rec)?;
+                    entry.format = Some(Tag::new(rec.format.as_str()));
+                    entry.lang = Some(Tag::new(rec.lang));
                     entry.passages = rec.passages.len() as u64;
                     if prev.is_some_and(|e| e.status == FileStatus::Indexed) {
                         summary.updated += 1;
@@ -525,7 +528,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             .files
             .values()
             .filter(|e| e.status == FileStatus::Indexed && !rewritten.contains(&e.doc_id))
-            .map(|e| e.doc_id.clone())
+            .map(|e| e.doc_id.to_string())
             .collect();
         retag(&index, &writer, &fields, &opts.taxonomy, &ids)?;
         summary.retagged = ids.len();
@@ -553,7 +556,12 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
     writer.wait_merging_threads()?;
     // OCR results of files no longer in the corpus (or changed) are dropped.
     if ocr_cache.is_dir() {
-        let keep: HashSet<&str> = manifest.files.values().map(|e| e.hash.as_str()).collect();
+        let keep: HashSet<String> = manifest
+            .files
+            .values()
+            .map(|e| e.hash.to_string())
+            .collect();
+        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
         extract::ocr::prune_cache(&ocr_cache, &keep);
     }
     summary.ocr_pending = manifest.files.values().filter(|e| e.ocr_pending).count();

@@ -75,7 +75,7 @@ fn file_hashes(index: &Path) -> BTreeMap<String, String> {
         .expect("manifest")
         .files
         .into_iter()
-        .map(|(p, e)| (p, e.hash))
+        .map(|(p, e)| (p, e.hash.to_string()))
         .collect()
 }
 
