@@ -299,8 +299,8 @@ impl SegmentCollector for GroupSegmentCollector {
 /// Everything a query matches, before a page of it is shown: the documents with their
 /// groups of matching passages (unordered), the facet counts when asked for, and what the page
 /// needs to mark matches. It depends only on the request's query, `expand`, taxonomy,
-/// `passages_per_doc` and `facets`, and on the searcher: the server keeps recent ones per
-/// searcher generation, so that paging and going back do not search again.
+/// `passages_per_doc` and `facets`, and on the index content searched: the server keeps
+/// recent ones per content, so that paging and going back do not search again.
 #[derive(Debug)]
 pub struct Matches {
     groups: Vec<(u64, Group)>,

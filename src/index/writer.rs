@@ -423,13 +423,14 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             summary.ocr_pages += u64::from(p.ocr_pages);
             summary.ocr_cached += u64::from(p.ocr_cached);
             let (doc_id, doc_key) = doc_id_for(&p.candidate.rel_path);
+            let doc = DocId::from_key(doc_key);
             let prev = manifest.files.get(&p.candidate.rel_path).cloned();
             let c = &p.candidate;
             let mut entry = FileEntry {
                 size: c.size,
                 mtime_ns: c.mtime_ns,
                 hash: p.hash,
-                doc_id: DocId::from_key(doc_key),
+                doc_id: doc,
                 status: FileStatus::Indexed,
                 format: None,
                 lang: None,
@@ -456,7 +457,7 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
                     }
                 }
                 Outcome::Indexed(rec) => {
-                    rewritten.insert(DocId::from_key(doc_key));
+                    rewritten.insert(doc);
                     if !full {
                         // (A full build starts from no documents: nothing to replace.)
                         writer.delete_term(Term::from_field_text(fields.doc_id, &doc_id));
@@ -561,7 +562,6 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             .values()
             .map(|e| e.hash.to_string())
             .collect();
-        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
         extract::ocr::prune_cache(&ocr_cache, &keep);
     }
     summary.ocr_pending = manifest.files.values().filter(|e| e.ocr_pending).count();

@@ -74,7 +74,7 @@ impl Cache {
 
 /// Remove entries of files whose hash is not in `keep` (files gone from the corpus or
 /// changed). Returns how many were removed.
-pub fn prune(dir: &Path, keep: &HashSet<&str>) -> usize {
+pub fn prune(dir: &Path, keep: &HashSet<String>) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
