@@ -9,7 +9,7 @@ use crate::query::ParsedQuery;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tantivy::columnar::StrColumn;
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
+use tantivy::{DocAddress, Searcher};
 
 /// One value of a facet with the number of matching documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +66,11 @@ impl Bits {
         }
     }
 
+    /// Add ordinals 0–63, given as the bits of `word`.
+    pub(crate) fn add_word(&mut self, word: u64) {
+        self.lo |= word;
+    }
+
     pub(crate) fn union(&mut self, other: &Bits) {
         self.lo |= other.lo;
         if self.hi.len() < other.hi.len() {
@@ -92,47 +97,21 @@ impl Bits {
     }
 }
 
-/// The provisions of one segment's passages, read per matching passage (a document counts
-/// for a provision when one of its *matching* passages has it).
-pub(crate) struct ProvisionReader {
-    column: Option<StrColumn>,
-}
-
-impl ProvisionReader {
-    pub(crate) fn new(reader: &SegmentReader) -> tantivy::Result<ProvisionReader> {
-        Ok(ProvisionReader {
-            column: reader.fast_fields().str(FACET_FIELDS[PROVISION])?,
+/// The values of a string column's term ordinals, in ordinal order (empty when its dictionary
+/// cannot be read: no provision is then counted rather than the wrong ones).
+pub(crate) fn term_names(col: &StrColumn) -> Vec<String> {
+    let ords: Vec<u64> = (0..col.num_terms() as u64).collect();
+    let mut names = Vec::with_capacity(ords.len());
+    let complete = col
+        .dictionary()
+        .sorted_ords_to_term_cb(&ords, |term| {
+            names.push(String::from_utf8_lossy(term).into_owned())
         })
+        .unwrap_or(false);
+    if !complete {
+        names.clear();
     }
-
-    /// Add the provisions of passage `doc` (as segment-local term ordinals) to `into`.
-    pub(crate) fn add(&self, doc: DocId, into: &mut Bits) {
-        if let Some(col) = &self.column {
-            for ord in col.term_ords(doc) {
-                into.set(ord as usize);
-            }
-        }
-    }
-
-    /// The values of the segment's ordinals.
-    pub(crate) fn names(&self) -> Vec<String> {
-        let Some(col) = &self.column else {
-            return Vec::new();
-        };
-        let ords: Vec<u64> = (0..col.num_terms() as u64).collect();
-        let mut names = Vec::with_capacity(ords.len());
-        let complete = col
-            .dictionary()
-            .sorted_ords_to_term_cb(&ords, |term| {
-                names.push(String::from_utf8_lossy(term).into_owned())
-            })
-            .unwrap_or(false);
-        if !complete {
-            // Unreadable dictionary: count no provision rather than the wrong ones.
-            names.clear();
-        }
-        names
-    }
+    names
 }
 
 /// Provision values of all segments, so that segment-local bits can be joined.

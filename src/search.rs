@@ -201,11 +201,13 @@ struct GroupCollector {
 
 struct GroupSegmentCollector {
     segment: SegmentOrdinal,
-    keys: Column<u64>,
+    table: crate::tables::Cursor,
     ordinals: Column<u64>,
     keep: usize,
+    facets: bool,
+    /// The groups of this segment, with the run each was made for.
     groups: Vec<(u64, Group)>,
-    provisions: Option<crate::facets::ProvisionReader>,
+    last_run: usize,
 }
 
 /// A segment's groups, and the provision values of the segment's ordinals.
@@ -222,15 +224,12 @@ impl Collector for GroupCollector {
     ) -> tantivy::Result<GroupSegmentCollector> {
         Ok(GroupSegmentCollector {
             segment,
-            keys: reader.fast_fields().u64("doc_key")?,
+            table: crate::tables::Cursor::new(crate::tables::table(reader)?),
             ordinals: reader.fast_fields().u64("ordinal")?,
             keep: self.keep,
+            facets: self.facets,
             groups: Vec::new(),
-            provisions: if self.facets {
-                Some(crate::facets::ProvisionReader::new(reader)?)
-            } else {
-                None
-            },
+            last_run: usize::MAX,
         })
     }
 
@@ -271,26 +270,30 @@ impl SegmentCollector for GroupSegmentCollector {
     type Fruit = GroupFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let key = self.keys.first(doc).unwrap_or(0);
-        let addr = DocAddress::new(self.segment, doc);
-        let group = match self.groups.last_mut() {
-            Some((k, group)) if *k == key => group,
-            _ => {
-                self.groups.push((key, Group::default()));
-                &mut self.groups.last_mut().expect("just pushed").1
-            }
-        };
+        let run = self.table.run(doc);
+        if run != self.last_run {
+            self.last_run = run;
+            self.groups
+                .push((self.table.table().key(run), Group::default()));
+        }
+        let group = &mut self.groups.last_mut().expect("a group per run").1;
         let ordinals = &self.ordinals;
-        group.add(score, || ordinals.first(doc).unwrap_or(0), addr, self.keep);
-        if let Some(p) = &self.provisions {
-            p.add(doc, &mut group.provisions);
+        group.add(
+            score,
+            || ordinals.first(doc).unwrap_or(0),
+            DocAddress::new(self.segment, doc),
+            self.keep,
+        );
+        if self.facets {
+            self.table.add_tags(doc, &mut group.provisions);
         }
     }
 
     fn harvest(self) -> GroupFruit {
-        let names = match self.provisions {
-            Some(p) if !self.groups.is_empty() => p.names(),
-            _ => Vec::new(),
+        let names = if self.facets && !self.groups.is_empty() {
+            self.table.table().provision_names.clone()
+        } else {
+            Vec::new()
         };
         (self.groups, names)
     }

@@ -78,6 +78,8 @@ pub(crate) struct Shared {
     overview: std::sync::Mutex<Option<(u64, crate::facets::Facets)>>,
     /// Recent searches of the current content.
     results: cache::ResultCache,
+    /// Builds the collector's per-segment tables at each reload (the reader holds it weakly).
+    _warmer: Arc<crate::tables::TableWarmer>,
     _index: Index,
 }
 
@@ -121,9 +123,13 @@ impl AppState {
     /// Open the index read-only and watch it for commits.
     pub fn open(opts: &ServeOptions) -> Result<AppState> {
         let (index, fields) = open_read(&opts.index_dir)?;
+        let warmer = Arc::new(crate::tables::TableWarmer::default());
+        let weak: std::sync::Weak<dyn tantivy::Warmer> =
+            Arc::downgrade(&(warmer.clone() as Arc<dyn tantivy::Warmer>));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .warmers(vec![weak])
             .try_into()?;
         let corpus_root = opts
             .corpus
@@ -148,6 +154,7 @@ impl AppState {
                 exports: Arc::new(tokio::sync::Semaphore::new(export::MAX_EXPORTS)),
                 overview: std::sync::Mutex::new(None),
                 results: cache::ResultCache::new(opts.result_cache),
+                _warmer: warmer,
                 _index: index,
             }),
         })

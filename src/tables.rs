@@ -1,0 +1,344 @@
+//! Per-segment tables that the search collector walks instead of reading fast-field columns for
+//! every matching passage.
+//!
+//! A search visits every matching passage (exact counts, one group per document), often
+//! hundreds of thousands. Reading the passage's `doc_key` and `provision` columns for each of
+//! them was a fifth of the query time. A segment never changes, so both are read once into
+//! small tables: where each run of one document's passages starts (sorted), and each passage's
+//! provisions as a bit set (2 bytes a passage with the built-in taxonomy). Passages arrive in
+//! ascending order, so the collector finds a passage's run with a cursor that only moves
+//! forward.
+//!
+//! Tables are kept per segment id (segments are immutable and their ids unique) in one
+//! process-wide map: built on first use, or ahead by [`TableWarmer`] when a reader sees a new
+//! commit, and dropped by that warmer once no live searcher uses their segment.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::{Arc, LazyLock, Mutex};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader};
+
+/// What the collector needs of one segment.
+/// The provision term ordinals of a segment's passages.
+#[derive(Debug, Default)]
+enum Tags {
+    /// The segment has no provision values.
+    #[default]
+    None,
+    /// A bit set per passage (up to 16 values: the built-in taxonomy has 12).
+    Narrow(Vec<u16>),
+    /// A bit set per passage (up to 64 values).
+    Wide(Vec<u64>),
+    /// More values: the passages with any, ascending, with their ordinals in
+    /// `ords[offsets[i]..offsets[i + 1]]`.
+    Sparse {
+        tagged: Vec<DocId>,
+        offsets: Vec<u32>,
+        ords: Vec<u32>,
+    },
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct SegmentTable {
+    /// First passage of each run of consecutive passages with the same `doc_key`, ascending.
+    run_starts: Vec<DocId>,
+    /// The `doc_key` of each run.
+    run_keys: Vec<u64>,
+    /// The provisions of every passage.
+    tags: Tags,
+    /// The provision value of each segment-local term ordinal.
+    pub(crate) provision_names: Vec<String>,
+}
+
+impl SegmentTable {
+    fn build(reader: &SegmentReader) -> tantivy::Result<SegmentTable> {
+        let mut t = SegmentTable::default();
+        let keys = reader.fast_fields().u64("doc_key")?;
+        for doc in 0..reader.max_doc() {
+            let key = keys.first(doc).unwrap_or(0);
+            if t.run_keys.last() != Some(&key) || t.run_starts.is_empty() {
+                t.run_starts.push(doc);
+                t.run_keys.push(key);
+            }
+        }
+        if let Some(col) = reader.fast_fields().str("provision")? {
+            let max = reader.max_doc();
+            t.tags = match col.num_terms() {
+                0 => Tags::None,
+                1..=16 => Tags::Narrow(
+                    (0..max)
+                        .map(|doc| col.term_ords(doc).fold(0u16, |m, o| m | 1 << o))
+                        .collect(),
+                ),
+                17..=64 => Tags::Wide(
+                    (0..max)
+                        .map(|doc| col.term_ords(doc).fold(0u64, |m, o| m | 1 << o))
+                        .collect(),
+                ),
+                _ => {
+                    let (mut tagged, mut offsets, mut ords) = (Vec::new(), vec![0u32], Vec::new());
+                    for doc in 0..max {
+                        let before = ords.len();
+                        ords.extend(col.term_ords(doc).map(|o| o as u32));
+                        if ords.len() > before {
+                            tagged.push(doc);
+                            offsets.push(ords.len() as u32);
+                        }
+                    }
+                    Tags::Sparse {
+                        tagged,
+                        offsets,
+                        ords,
+                    }
+                }
+            };
+            t.provision_names = crate::facets::term_names(&col);
+        }
+        Ok(t)
+    }
+
+    /// The key of run `run`.
+    pub(crate) fn key(&self, run: usize) -> u64 {
+        self.run_keys[run]
+    }
+}
+
+/// Move `at` forward to the last index whose value is `<= doc` (the values ascend, and
+/// `values[at] <= doc` or `at` is the start). Gallops from `at`: the cost grows with the log of
+/// the distance moved, not of the table.
+fn advance(values: &[DocId], at: &mut usize, doc: DocId) {
+    let mut lo = *at; // values[lo] <= doc (or lo is the start)
+    let mut step = 1;
+    loop {
+        let probe = lo + step;
+        if probe >= values.len() || values[probe] > doc {
+            let hi = probe.min(values.len());
+            *at = lo + values[lo + 1..hi].partition_point(|&v| v <= doc);
+            return;
+        }
+        lo = probe;
+        step *= 2;
+    }
+}
+
+/// A forward-only reader of one segment's table, for ascending passages.
+pub(crate) struct Cursor {
+    table: Arc<SegmentTable>,
+    run: usize,
+    tag: usize,
+}
+
+impl Cursor {
+    pub(crate) fn new(table: Arc<SegmentTable>) -> Cursor {
+        Cursor {
+            table,
+            run: 0,
+            tag: 0,
+        }
+    }
+
+    pub(crate) fn table(&self) -> &SegmentTable {
+        &self.table
+    }
+
+    /// The run (document) passage `doc` belongs to. `doc` must not be below the last one asked.
+    pub(crate) fn run(&mut self, doc: DocId) -> usize {
+        advance(&self.table.run_starts, &mut self.run, doc);
+        self.run
+    }
+
+    /// Add the provision term ordinals of passage `doc` to `into` (ascending `doc`, like
+    /// [`Cursor::run`]).
+    pub(crate) fn add_tags(&mut self, doc: DocId, into: &mut crate::facets::Bits) {
+        match &self.table.tags {
+            Tags::None => {}
+            Tags::Narrow(masks) => into.add_word(u64::from(masks[doc as usize])),
+            Tags::Wide(masks) => into.add_word(masks[doc as usize]),
+            Tags::Sparse {
+                tagged,
+                offsets,
+                ords,
+            } => {
+                if tagged.is_empty() {
+                    return;
+                }
+                if tagged[self.tag] < doc {
+                    advance(tagged, &mut self.tag, doc);
+                    if tagged[self.tag] < doc && self.tag + 1 < tagged.len() {
+                        self.tag += 1;
+                    }
+                }
+                if tagged[self.tag] == doc {
+                    let range = offsets[self.tag] as usize..offsets[self.tag + 1] as usize;
+                    for &o in &ords[range] {
+                        into.set(o as usize);
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct Registry {
+    tables: FxHashMap<SegmentId, (Arc<SegmentTable>, u64)>,
+    tick: u64,
+}
+
+/// Tables kept when no warmer tends them (the command line, tests): the most recently used.
+const KEEP_UNTENDED: usize = 256;
+
+static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| {
+    Mutex::new(Registry {
+        tables: FxHashMap::default(),
+        tick: 0,
+    })
+});
+
+/// The table of a segment, built now if no search has used the segment yet.
+pub(crate) fn table(reader: &SegmentReader) -> tantivy::Result<Arc<SegmentTable>> {
+    let id = reader.segment_id();
+    {
+        let mut r = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
+        r.tick += 1;
+        let tick = r.tick;
+        if let Some((t, used)) = r.tables.get_mut(&id) {
+            *used = tick;
+            return Ok(t.clone());
+        }
+    }
+    // Built outside the lock: two searches may build the same table at once, which only
+    // costs time.
+    let t = Arc::new(SegmentTable::build(reader)?);
+    let mut r = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
+    let tick = r.tick;
+    r.tables.insert(id, (t.clone(), tick));
+    if r.tables.len() > KEEP_UNTENDED {
+        let mut used: Vec<u64> = r.tables.values().map(|(_, u)| *u).collect();
+        used.sort_unstable();
+        let cut = used[used.len() - KEEP_UNTENDED / 2];
+        r.tables.retain(|_, (_, u)| *u >= cut);
+    }
+    Ok(t)
+}
+
+/// Builds the tables of a reader's new segments when it reloads, before searches need them,
+/// and drops those of segments no live searcher has. Keep it alive as long as the reader
+/// (readers hold warmers weakly).
+#[derive(Default)]
+pub struct TableWarmer {
+    warmed: Mutex<FxHashSet<SegmentId>>,
+}
+
+impl tantivy::Warmer for TableWarmer {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        for reader in searcher.segment_readers() {
+            table(reader)?;
+            self.warmed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(reader.segment_id());
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
+        let live: FxHashSet<SegmentId> = live
+            .iter()
+            .flat_map(|g| g.segments().keys().copied())
+            .collect();
+        let mut warmed = self.warmed.lock().unwrap_or_else(|p| p.into_inner());
+        let dead: Vec<SegmentId> = warmed.difference(&live).copied().collect();
+        if dead.is_empty() {
+            return;
+        }
+        let mut r = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
+        for id in dead {
+            warmed.remove(&id);
+            r.tables.remove(&id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advance_finds_the_last_value_not_above() {
+        let v = [0, 3, 4, 10, 11, 40];
+        let mut at = 0;
+        for (doc, want) in [
+            (0, 0),
+            (2, 0),
+            (3, 1),
+            (4, 2),
+            (9, 2),
+            (10, 3),
+            (39, 4),
+            (40, 5),
+            (99, 5),
+        ] {
+            advance(&v, &mut at, doc);
+            assert_eq!(v[at], v[want], "doc {doc}");
+        }
+        let mut at = 0;
+        advance(&v, &mut at, 39);
+        assert_eq!(at, 4);
+    }
+
+    #[test]
+    fn cursor_reads_runs_and_tags_in_passage_order() {
+        // Passages 0..32; tagged: 2 → {1}, 6 → {0, 4}, 7 → {2}, 30 → {1}.
+        let tagged: [(DocId, &[u32]); 4] = [(2, &[1]), (6, &[0, 4]), (7, &[2]), (30, &[1])];
+        let mask = |doc: DocId| {
+            tagged
+                .iter()
+                .filter(|(d, _)| *d == doc)
+                .flat_map(|(_, o)| o.iter())
+                .fold(0u64, |m, o| m | 1 << o)
+        };
+        let variants = [
+            Tags::Narrow((0..32).map(|d| mask(d) as u16).collect()),
+            Tags::Wide((0..32).map(mask).collect()),
+            Tags::Sparse {
+                tagged: vec![2, 6, 7, 30],
+                offsets: vec![0, 1, 3, 4, 5],
+                ords: vec![1, 0, 4, 2, 1],
+            },
+        ];
+        for tags in variants {
+            let t = SegmentTable {
+                run_starts: vec![0, 5, 6, 20],
+                run_keys: vec![7, 9, 7, 3],
+                tags,
+                provision_names: Vec::new(),
+            };
+            let mut c = Cursor::new(Arc::new(t));
+            let seen: Vec<(u32, u64, Vec<usize>)> = [0, 2, 5, 6, 7, 8, 19, 25, 30, 31]
+                .into_iter()
+                .map(|d| {
+                    let run = c.run(d);
+                    let key = c.table().key(run);
+                    let mut bits = crate::facets::Bits::default();
+                    c.add_tags(d, &mut bits);
+                    (d, key, bits.ones().collect())
+                })
+                .collect();
+            assert_eq!(
+                seen,
+                vec![
+                    (0, 7, vec![]),
+                    (2, 7, vec![1]),
+                    (5, 9, vec![]),
+                    (6, 7, vec![0, 4]),
+                    (7, 7, vec![2]),
+                    (8, 7, vec![]),
+                    (19, 7, vec![]),
+                    (25, 3, vec![]),
+                    (30, 3, vec![1]),
+                    (31, 3, vec![]),
+                ]
+            );
+        }
+    }
+}
