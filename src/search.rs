@@ -123,8 +123,9 @@ pub(crate) struct Group {
     best: Score,
     count: u64,
     /// The best passages: score (descending), then ordinal in the document (ascending), so
-    /// that the choice and order do not depend on which segment a passage landed in.
-    top: Vec<(Score, u64, DocAddress)>,
+    /// that the choice and order do not depend on which segment a passage landed in. Inline
+    /// for the usual three: no allocation per matching document.
+    top: smallvec::SmallVec<[(Score, u64, DocAddress); 3]>,
     /// Provisions of the matching passages (when facets are counted): segment-local term
     /// ordinals while collecting, ids of the merged dictionary after.
     provisions: crate::facets::Bits,
@@ -143,9 +144,10 @@ impl Group {
         let ordinal = ordinal();
         let before = |s: Score, o: u64| score > s || (score == s && ordinal < o);
         if self.top.len() < keep || self.top.last().is_some_and(|&(s, o, _)| before(s, o)) {
+            // Make room first: the inline top never spills to the heap.
+            self.top.truncate(keep - 1);
             let at = self.top.partition_point(|&(s, o, _)| !before(s, o));
             self.top.insert(at, (score, ordinal, addr));
-            self.top.truncate(keep);
         }
     }
 
@@ -186,6 +188,7 @@ pub(crate) fn collect_groups(
     keep: usize,
     facets: bool,
 ) -> Result<Groups> {
+    let keep = keep.max(1);
     Ok(searcher.search(query, &GroupCollector { keep, facets })?)
 }
 
@@ -241,11 +244,15 @@ impl Collector for GroupCollector {
         let mut dictionary = crate::facets::Dictionary::default();
         let mut all: Vec<(u64, Group)> = Vec::new();
         // Where each document's group is, to join the runs of a document.
-        let mut at: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
+        let total: usize = fruits.iter().map(|(g, _)| g.len()).sum();
+        let mut at: rustc_hash::FxHashMap<u64, usize> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(total, Default::default());
+        all.reserve(total);
         for (groups, names) in fruits {
             let ids = dictionary.ids_of(names);
+            let same = ids.iter().enumerate().all(|(i, &id)| i == id);
             for (key, mut group) in groups {
-                if self.facets {
+                if self.facets && !same {
                     group.provisions = crate::facets::Dictionary::remap(&ids, &group.provisions);
                 }
                 match at.entry(key) {
@@ -277,10 +284,11 @@ impl SegmentCollector for GroupSegmentCollector {
                 .push((self.table.table().key(run), Group::default()));
         }
         let group = &mut self.groups.last_mut().expect("a group per run").1;
-        let ordinals = &self.ordinals;
+        // Within a run, passage order is reading order: the passage stands in for its
+        // ordinal until harvest.
         group.add(
             score,
-            || ordinals.first(doc).unwrap_or(0),
+            || u64::from(doc),
             DocAddress::new(self.segment, doc),
             self.keep,
         );
@@ -289,7 +297,12 @@ impl SegmentCollector for GroupSegmentCollector {
         }
     }
 
-    fn harvest(self) -> GroupFruit {
+    fn harvest(mut self) -> GroupFruit {
+        for (_, group) in &mut self.groups {
+            for (_, ordinal, addr) in &mut group.top {
+                *ordinal = self.ordinals.first(addr.doc_id).unwrap_or(0);
+            }
+        }
         let names = if self.facets && !self.groups.is_empty() {
             self.table.table().provision_names.clone()
         } else {

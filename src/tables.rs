@@ -40,7 +40,8 @@ enum Tags {
 
 #[derive(Debug, Default)]
 pub(crate) struct SegmentTable {
-    /// First passage of each run of consecutive passages with the same `doc_key`, ascending.
+    /// First passage of each run of consecutive passages with the same `doc_key` and growing
+    /// ordinals, ascending.
     run_starts: Vec<DocId>,
     /// The `doc_key` of each run.
     run_keys: Vec<u64>,
@@ -54,12 +55,19 @@ impl SegmentTable {
     fn build(reader: &SegmentReader) -> tantivy::Result<SegmentTable> {
         let mut t = SegmentTable::default();
         let keys = reader.fast_fields().u64("doc_key")?;
+        let ordinals = reader.fast_fields().u64("ordinal")?;
+        let mut last_ordinal = 0;
         for doc in 0..reader.max_doc() {
             let key = keys.first(doc).unwrap_or(0);
-            if t.run_keys.last() != Some(&key) || t.run_starts.is_empty() {
+            let ordinal = ordinals.first(doc).unwrap_or(0);
+            // A run also ends where the ordinal does not grow (two runs of one document
+            // joined end to end by a merge), so that within a run passage order is reading
+            // order.
+            if t.run_keys.last() != Some(&key) || (doc > 0 && ordinal <= last_ordinal) {
                 t.run_starts.push(doc);
                 t.run_keys.push(key);
             }
+            last_ordinal = ordinal;
         }
         if let Some(col) = reader.fast_fields().str("provision")? {
             let max = reader.max_doc();
