@@ -67,6 +67,9 @@ impl Worker {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env_remove("PROVISIO_LOG")
+            // The worker's address space is capped (RLIMIT_AS): mimalloc must not reserve
+            // its usual 1 GiB arena up front, or nothing else fits under the cap.
+            .env("MIMALLOC_ARENA_RESERVE", "16MiB")
             .spawn()?;
         let (stdin, stdout, stderr) =
             match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
