@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod crawl;
+pub(crate) mod docjoin;
 pub mod docview;
 pub mod enrich;
 pub mod error;

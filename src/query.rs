@@ -477,6 +477,13 @@ fn text_query(field: Field, text: &str, quoted: bool) -> Option<Box<dyn Query>> 
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// A text clause on a document-level field (indexed on each document's head passage only):
+/// it matches every passage of the documents found.
+fn document_query(field: Field, text: &str, quoted: bool) -> Option<Box<dyn Query>> {
+    let inner = text_query(field, text, quoted)?;
+    Some(Box::new(crate::docjoin::DocJoinQuery::new(inner)))
+}
+
 fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
     match clause {
         Clause::All => Some(Box::new(AllQuery)),
@@ -491,10 +498,10 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
         ))),
         Clause::Issuer { name, exact: true } => Some(term_query(f.issuer, name)),
         Clause::Issuer { name, exact: false } => {
-            Some(text_query(f.issuer_text, name, true).unwrap_or_else(|| Box::new(EmptyQuery)))
+            Some(document_query(f.issuer_text, name, true).unwrap_or_else(|| Box::new(EmptyQuery)))
         }
         Clause::Docno(v) => {
-            Some(text_query(f.docno_text, v, true).unwrap_or_else(|| Box::new(EmptyQuery)))
+            Some(document_query(f.docno_text, v, true).unwrap_or_else(|| Box::new(EmptyQuery)))
         }
         Clause::Region(paths) => Some(Box::new(BooleanQuery::new(
             paths
@@ -545,7 +552,7 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
             scope: Scope::Any,
         } => {
             let body = text_query(f.text, text, *quoted)?;
-            let title = text_query(f.title, text, *quoted)?;
+            let title = document_query(f.title_text, text, *quoted)?;
             Some(Box::new(BooleanQuery::new(vec![
                 (Occur::Should, body),
                 (Occur::Should, Box::new(BoostQuery::new(title, 0.3))),
@@ -555,12 +562,12 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
             text,
             quoted,
             scope: Scope::Title,
-        } => text_query(f.title, text, *quoted),
+        } => document_query(f.title_text, text, *quoted),
         Clause::Text {
             text,
             scope: Scope::Path,
             ..
-        } => text_query(f.path_text, text, true),
+        } => document_query(f.path_text, text, true),
     }
 }
 

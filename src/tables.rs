@@ -109,6 +109,16 @@ impl SegmentTable {
     pub(crate) fn key(&self, run: usize) -> u64 {
         self.run_keys[run]
     }
+
+    /// Every run as `[from, to)` with its key (`max_doc`: the segment's, where the last ends).
+    pub(crate) fn runs(&self, max_doc: DocId) -> impl Iterator<Item = (DocId, DocId, u64)> + '_ {
+        let ends = self.run_starts.iter().skip(1).copied().chain([max_doc]);
+        self.run_starts
+            .iter()
+            .zip(ends)
+            .zip(&self.run_keys)
+            .map(|((&from, to), &key)| (from, to, key))
+    }
 }
 
 /// Move `at` forward to the last index whose value is `<= doc` (the values ascend, and

@@ -1,4 +1,11 @@
 //! The tantivy schema: one document per passage, carrying its parent document's fields.
+//!
+//! Every passage stores its document's fields (a result is shown from any of its passages)
+//! and indexes the single-term ones (facets and filters need no join). The analyzed document
+//! fields (title, path, issuers, 发文字号) are indexed on the document's first passage only,
+//! its *head* (ordinal 0): repeated on every passage they were about a fifth of all indexed
+//! tokens, and every text query searched the title on every passage. Queries on them go
+//! through [`crate::docjoin`], which extends a head's match to its whole document.
 
 use crate::analysis::{ProvisioTokenizer, TOKENIZER_NAME};
 use tantivy::schema::Value;
@@ -10,7 +17,7 @@ use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzer changes meaning: an index with another version
 /// is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -18,8 +25,12 @@ pub struct Fields {
     pub doc_id: Field,
     pub doc_key: Field,
     pub path: Field,
+    /// The path, analyzed (head passage only).
     pub path_text: Field,
+    /// The title, stored on every passage.
     pub title: Field,
+    /// The title, analyzed (head passage only).
+    pub title_text: Field,
     pub format: Field,
     pub lang: Field,
     pub date: Field,
@@ -34,10 +45,11 @@ pub struct Fields {
     pub text: Field,
     /// 发文字号, normalised (`川商发〔2023〕12号`): stored and exact.
     pub docno: Field,
-    /// The same, analyzed, so part of a number finds it.
+    /// The same, analyzed, so part of a number finds it (head passage only).
     pub docno_text: Field,
     /// 发文机关, one value per issuer (fast: facets and matrix rows).
     pub issuer: Field,
+    /// Issuers, analyzed (head passage only).
     pub issuer_text: Field,
     /// 文种 (`通知`, `意见` …).
     pub doctype: Field,
@@ -72,7 +84,8 @@ pub fn build_schema() -> (Schema, Fields) {
         doc_key: b.add_u64_field("doc_key", FAST),
         path: b.add_text_field("path", STRING | STORED),
         path_text: b.add_text_field("path_text", analyzed(false)),
-        title: b.add_text_field("title", analyzed(true)),
+        title: b.add_text_field("title", STORED),
+        title_text: b.add_text_field("title_text", analyzed(false)),
         format: b.add_text_field("format", STRING | STORED | FAST),
         lang: b.add_text_field("lang", STRING | STORED | FAST),
         date: b.add_text_field("date", STRING | STORED),
@@ -178,8 +191,12 @@ impl PassageRecord {
         d.add_text(f.doc_id, &self.doc_id);
         d.add_u64(f.doc_key, crate::index::doc_id_for(&self.path).1);
         d.add_text(f.path, &self.path);
-        d.add_text(f.path_text, &self.path);
         d.add_text(f.title, &self.title);
+        let head = self.ordinal == 0;
+        if head {
+            d.add_text(f.path_text, &self.path);
+            d.add_text(f.title_text, &self.title);
+        }
         d.add_text(f.format, &self.format);
         d.add_text(f.lang, &self.lang);
         if let Some(date) = &self.date {
@@ -204,11 +221,15 @@ impl PassageRecord {
         d.add_text(f.text, &self.text);
         if let Some(no) = &self.docno {
             d.add_text(f.docno, no);
-            d.add_text(f.docno_text, no);
+            if head {
+                d.add_text(f.docno_text, no);
+            }
         }
         for i in &self.issuers {
             d.add_text(f.issuer, i);
-            d.add_text(f.issuer_text, i);
+            if head {
+                d.add_text(f.issuer_text, i);
+            }
         }
         if let Some(t) = &self.doctype {
             d.add_text(f.doctype, t);
