@@ -74,6 +74,8 @@ pub(crate) struct Shared {
     taxonomy: std::sync::RwLock<(Option<std::time::SystemTime>, Arc<Taxonomy>)>,
     /// Permits for concurrent exports.
     pub exports: Arc<tokio::sync::Semaphore>,
+    /// Permits for concurrent index work (searches, pages, facets): twice the cores.
+    workers: Arc<tokio::sync::Semaphore>,
     /// Facet counts of the whole index, for the content they were computed on.
     overview: std::sync::Mutex<Option<(u64, crate::facets::Facets)>>,
     /// Recent searches of the current content.
@@ -152,6 +154,9 @@ impl AppState {
                     crate::index::load_taxonomy(&opts.index_dir),
                 )),
                 exports: Arc::new(tokio::sync::Semaphore::new(export::MAX_EXPORTS)),
+                workers: Arc::new(tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(4, |n| n.get() * 2),
+                )),
                 overview: std::sync::Mutex::new(None),
                 results: cache::ResultCache::new(opts.result_cache),
                 _warmer: warmer,
@@ -176,10 +181,25 @@ impl AppState {
         F: FnOnce(&Shared) -> std::result::Result<T, ApiError> + Send + 'static,
     {
         let shared = self.shared.clone();
-        let task = tokio::task::spawn_blocking(move || work(&shared));
-        match tokio::time::timeout(WORK_TIMEOUT, task).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(join)) => Err(ApiError::internal(format!("worker failed: {join}"))),
+        let run = async move {
+            // Index work is CPU-bound: a few at a time use the cores as well as many, and each
+            // thread's allocator keeps what its searches allocated. The permit goes with the
+            // work, so a request that timed out still holds it until its work ends.
+            let permit = shared
+                .workers
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiError::internal("the server is shutting down"))?;
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                work(&shared)
+            })
+            .await
+            .map_err(|join| ApiError::internal(format!("worker failed: {join}")))?
+        };
+        match tokio::time::timeout(WORK_TIMEOUT, run).await {
+            Ok(result) => result,
             Err(_) => Err(ApiError::timeout()),
         }
     }
