@@ -227,7 +227,13 @@ impl Collector for GroupCollector {
     ) -> tantivy::Result<GroupSegmentCollector> {
         Ok(GroupSegmentCollector {
             segment,
-            table: crate::tables::Cursor::new(crate::tables::table(reader)?),
+            table: {
+                let table = crate::tables::table(reader)?;
+                if self.facets {
+                    table.provisions(reader)?;
+                }
+                crate::tables::Cursor::new(table)
+            },
             ordinals: reader.fast_fields().u64("ordinal")?,
             keep: self.keep,
             facets: self.facets,
@@ -304,7 +310,12 @@ impl SegmentCollector for GroupSegmentCollector {
             }
         }
         let names = if self.facets && !self.groups.is_empty() {
-            self.table.table().provision_names.clone()
+            self.table
+                .table()
+                .provisions
+                .get()
+                .map(|p| p.names.clone())
+                .unwrap_or_default()
         } else {
             Vec::new()
         };

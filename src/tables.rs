@@ -14,7 +14,7 @@
 //! commit, and dropped by that warmer once no live searcher uses their segment.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader};
 
@@ -45,66 +45,124 @@ pub(crate) struct SegmentTable {
     run_starts: Vec<DocId>,
     /// The `doc_key` of each run.
     run_keys: Vec<u64>,
-    /// The provisions of every passage.
+    /// The provisions of every passage, read when a search first counts facets (or when a
+    /// reader warms up): a one-shot command-line search without facets need not read them.
+    pub(crate) provisions: OnceLock<Provisions>,
+}
+
+/// The provisions of a segment's passages.
+#[derive(Debug, Default)]
+pub(crate) struct Provisions {
     tags: Tags,
     /// The provision value of each segment-local term ordinal.
-    pub(crate) provision_names: Vec<String>,
+    pub(crate) names: Vec<String>,
+}
+
+/// A fast-field column of every passage, read a block at a time when every passage has a
+/// value (the usual case), one value at a time otherwise.
+fn read_all(
+    column: &tantivy::columnar::Column<u64>,
+    max_doc: DocId,
+    mut each: impl FnMut(DocId, u64),
+) {
+    if matches!(column.index, tantivy::columnar::ColumnIndex::Full) {
+        let mut block = [0u64; 1024];
+        let mut start: DocId = 0;
+        while start < max_doc {
+            let n = (max_doc - start).min(block.len() as DocId) as usize;
+            column.values.get_range(u64::from(start), &mut block[..n]);
+            for (i, v) in block[..n].iter().enumerate() {
+                each(start + i as DocId, *v);
+            }
+            start += n as DocId;
+        }
+    } else {
+        for doc in 0..max_doc {
+            each(doc, column.first(doc).unwrap_or(0));
+        }
+    }
 }
 
 impl SegmentTable {
     fn build(reader: &SegmentReader) -> tantivy::Result<SegmentTable> {
+        let max = reader.max_doc();
+        let mut keys = Vec::with_capacity(max as usize);
+        read_all(&reader.fast_fields().u64("doc_key")?, max, |_, k| {
+            keys.push(k)
+        });
         let mut t = SegmentTable::default();
-        let keys = reader.fast_fields().u64("doc_key")?;
-        let ordinals = reader.fast_fields().u64("ordinal")?;
         let mut last_ordinal = 0;
-        for doc in 0..reader.max_doc() {
-            let key = keys.first(doc).unwrap_or(0);
-            let ordinal = ordinals.first(doc).unwrap_or(0);
-            // A run also ends where the ordinal does not grow (two runs of one document
-            // joined end to end by a merge), so that within a run passage order is reading
-            // order.
-            if t.run_keys.last() != Some(&key) || (doc > 0 && ordinal <= last_ordinal) {
-                t.run_starts.push(doc);
-                t.run_keys.push(key);
-            }
-            last_ordinal = ordinal;
-        }
-        if let Some(col) = reader.fast_fields().str("provision")? {
-            let max = reader.max_doc();
-            t.tags = match col.num_terms() {
-                0 => Tags::None,
-                1..=16 => Tags::Narrow(
-                    (0..max)
-                        .map(|doc| col.term_ords(doc).fold(0u16, |m, o| m | 1 << o))
-                        .collect(),
-                ),
-                17..=64 => Tags::Wide(
-                    (0..max)
-                        .map(|doc| col.term_ords(doc).fold(0u64, |m, o| m | 1 << o))
-                        .collect(),
-                ),
-                _ => {
-                    let (mut tagged, mut offsets, mut ords) = (Vec::new(), vec![0u32], Vec::new());
-                    for doc in 0..max {
-                        let before = ords.len();
-                        ords.extend(col.term_ords(doc).map(|o| o as u32));
-                        if ords.len() > before {
-                            tagged.push(doc);
-                            offsets.push(ords.len() as u32);
-                        }
-                    }
-                    Tags::Sparse {
-                        tagged,
-                        offsets,
-                        ords,
-                    }
+        read_all(
+            &reader.fast_fields().u64("ordinal")?,
+            max,
+            |doc, ordinal| {
+                let key = keys[doc as usize];
+                // A run also ends where the ordinal does not grow (two runs of one document
+                // joined end to end by a merge), so that within a run passage order is reading
+                // order.
+                if t.run_keys.last() != Some(&key) || (doc > 0 && ordinal <= last_ordinal) {
+                    t.run_starts.push(doc);
+                    t.run_keys.push(key);
                 }
-            };
-            t.provision_names = crate::facets::term_names(&col);
-        }
+                last_ordinal = ordinal;
+            },
+        );
         Ok(t)
     }
 
+    /// The provisions of the segment's passages, read on first use.
+    pub(crate) fn provisions(&self, reader: &SegmentReader) -> tantivy::Result<&Provisions> {
+        if let Some(p) = self.provisions.get() {
+            return Ok(p);
+        }
+        let p = Provisions::read(reader)?;
+        Ok(self.provisions.get_or_init(|| p))
+    }
+}
+
+impl Provisions {
+    fn read(reader: &SegmentReader) -> tantivy::Result<Provisions> {
+        let Some(col) = reader.fast_fields().str("provision")? else {
+            return Ok(Provisions::default());
+        };
+        let max = reader.max_doc();
+        let tags = match col.num_terms() {
+            0 => Tags::None,
+            1..=16 => Tags::Narrow(
+                (0..max)
+                    .map(|doc| col.term_ords(doc).fold(0u16, |m, o| m | 1 << o))
+                    .collect(),
+            ),
+            17..=64 => Tags::Wide(
+                (0..max)
+                    .map(|doc| col.term_ords(doc).fold(0u64, |m, o| m | 1 << o))
+                    .collect(),
+            ),
+            _ => {
+                let (mut tagged, mut offsets, mut ords) = (Vec::new(), vec![0u32], Vec::new());
+                for doc in 0..max {
+                    let before = ords.len();
+                    ords.extend(col.term_ords(doc).map(|o| o as u32));
+                    if ords.len() > before {
+                        tagged.push(doc);
+                        offsets.push(ords.len() as u32);
+                    }
+                }
+                Tags::Sparse {
+                    tagged,
+                    offsets,
+                    ords,
+                }
+            }
+        };
+        Ok(Provisions {
+            tags,
+            names: crate::facets::term_names(&col),
+        })
+    }
+}
+
+impl SegmentTable {
     /// The key of run `run`.
     pub(crate) fn key(&self, run: usize) -> u64 {
         self.run_keys[run]
@@ -168,7 +226,10 @@ impl Cursor {
     /// Add the provision term ordinals of passage `doc` to `into` (ascending `doc`, like
     /// [`Cursor::run`]).
     pub(crate) fn add_tags(&mut self, doc: DocId, into: &mut crate::facets::Bits) {
-        match &self.table.tags {
+        let Some(provisions) = self.table.provisions.get() else {
+            return;
+        };
+        match &provisions.tags {
             Tags::None => {}
             Tags::Narrow(masks) => into.add_word(u64::from(masks[doc as usize])),
             Tags::Wide(masks) => into.add_word(masks[doc as usize]),
@@ -250,7 +311,7 @@ pub struct TableWarmer {
 impl tantivy::Warmer for TableWarmer {
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
         for reader in searcher.segment_readers() {
-            table(reader)?;
+            table(reader)?.provisions(reader)?;
             self.warmed
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -328,8 +389,10 @@ mod tests {
             let t = SegmentTable {
                 run_starts: vec![0, 5, 6, 20],
                 run_keys: vec![7, 9, 7, 3],
-                tags,
-                provision_names: Vec::new(),
+                provisions: OnceLock::from(Provisions {
+                    tags,
+                    names: Vec::new(),
+                }),
             };
             let mut c = Cursor::new(Arc::new(t));
             let seen: Vec<(u32, u64, Vec<usize>)> = [0, 2, 5, 6, 7, 8, 19, 25, 30, 31]
