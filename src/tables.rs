@@ -4,8 +4,9 @@
 //! A search visits every matching passage (exact counts, one group per document), often
 //! hundreds of thousands. Reading the passage's `doc_key` and `provision` columns for each of
 //! them was a fifth of the query time. A segment never changes, so both are read once into
-//! small tables: where each run of one document's passages starts (sorted), and each passage's
-//! provisions as a bit set (2 bytes a passage with the built-in taxonomy). Passages arrive in
+//! small tables: where each run of one document's passages starts (sorted), and, once a search
+//! counts facets, each passage's provisions as a bit set (2 bytes a passage with the built-in
+//! taxonomy). The runs also serve [`crate::docjoin`]. Passages arrive in
 //! ascending order, so the collector finds a passage's run with a cursor that only moves
 //! forward.
 //!
@@ -18,7 +19,6 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader};
 
-/// What the collector needs of one segment.
 /// The provision term ordinals of a segment's passages.
 #[derive(Debug, Default)]
 enum Tags {
@@ -38,6 +38,7 @@ enum Tags {
     },
 }
 
+/// What the collector needs of one segment.
 #[derive(Debug, Default)]
 pub(crate) struct SegmentTable {
     /// First passage of each run of consecutive passages with the same `doc_key` and growing

@@ -297,6 +297,10 @@ pub fn run_index(opts: &IndexOptions) -> Result<IndexSummary> {
             .build(),
     )?;
     writer.set_merge_policy(Box::new(super::merges::BoundedMerges::default()));
+    // A run killed during a commit can leave files no commit refers to, such as a segment's
+    // delete file for an opstamp this run will reach again (tantivy then fails with
+    // FileAlreadyExists: the crash test caught it). Remove them before writing anything.
+    writer.garbage_collect_files().wait()?;
     if full {
         writer.delete_all_documents()?;
         manifest.files.clear();

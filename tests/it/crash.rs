@@ -161,7 +161,16 @@ fn killed_at_random_the_index_stays_sound_and_converges() {
     );
 
     // One complete run converges to a clean full build of the same corpus.
-    assert!(index_command(&ws, &index).status().expect("run").success());
+    let out = index_command(&ws, &index)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "final run: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     let clean = ws.dir.path().join("clean-index");
     let status = Command::new(assert_cmd::cargo::cargo_bin("provisio"))
         .args(["index", "--full", "--corpus"])
