@@ -22,7 +22,7 @@ pub mod search;
 pub mod segment;
 pub mod server;
 pub mod stats;
-pub mod tables;
+pub(crate) mod tables;
 
 pub use error::{Error, Result};
 pub use index::{run_index, IndexOptions, IndexSummary};

@@ -132,16 +132,13 @@ pub(crate) struct Group {
 }
 
 impl Group {
-    /// Count a matching passage; `ordinal` is read only when the passage may enter the top.
-    fn add(&mut self, score: Score, ordinal: impl FnOnce() -> u64, addr: DocAddress, keep: usize) {
+    /// Count a matching passage (`ordinal`: its place in the document, or anything in the same
+    /// order).
+    fn add(&mut self, score: Score, ordinal: u64, addr: DocAddress, keep: usize) {
         self.count += 1;
         if self.count == 1 || score > self.best {
             self.best = score;
         }
-        if self.top.len() >= keep && self.top.last().is_none_or(|&(s, _, _)| score < s) {
-            return;
-        }
-        let ordinal = ordinal();
         let before = |s: Score, o: u64| score > s || (score == s && ordinal < o);
         if self.top.len() < keep || self.top.last().is_some_and(|&(s, o, _)| before(s, o)) {
             // Make room first: the inline top never spills to the heap.
@@ -154,7 +151,7 @@ impl Group {
     fn merge(&mut self, other: Group, keep: usize) {
         let count = self.count + other.count;
         for (s, o, a) in other.top {
-            self.add(s, || o, a, keep);
+            self.add(s, o, a, keep);
         }
         self.best = self.best.max(other.best);
         self.count = count;
@@ -294,7 +291,7 @@ impl SegmentCollector for GroupSegmentCollector {
         // ordinal until harvest.
         group.add(
             score,
-            || u64::from(doc),
+            u64::from(doc),
             DocAddress::new(self.segment, doc),
             self.keep,
         );
@@ -310,12 +307,7 @@ impl SegmentCollector for GroupSegmentCollector {
             }
         }
         let names = if self.facets && !self.groups.is_empty() {
-            self.table
-                .table()
-                .provisions
-                .get()
-                .map(|p| p.names.clone())
-                .unwrap_or_default()
+            self.table.table().provision_names().to_vec()
         } else {
             Vec::new()
         };
@@ -653,7 +645,7 @@ mod tests {
             .map(|order| {
                 let mut g = Group::default();
                 for (i, &(score, ordinal)) in order.iter().enumerate() {
-                    g.add(score, || ordinal, DocAddress::new(0, i as u32), 2);
+                    g.add(score, ordinal, DocAddress::new(0, i as u32), 2);
                 }
                 assert_eq!(g.count, 5);
                 assert_eq!(g.best, 2.0);

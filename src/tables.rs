@@ -48,15 +48,15 @@ pub(crate) struct SegmentTable {
     run_keys: Vec<u64>,
     /// The provisions of every passage, read when a search first counts facets (or when a
     /// reader warms up): a one-shot command-line search without facets need not read them.
-    pub(crate) provisions: OnceLock<Provisions>,
+    provisions: OnceLock<Provisions>,
 }
 
 /// The provisions of a segment's passages.
 #[derive(Debug, Default)]
-pub(crate) struct Provisions {
+struct Provisions {
     tags: Tags,
     /// The provision value of each segment-local term ordinal.
-    pub(crate) names: Vec<String>,
+    names: Vec<String>,
 }
 
 /// A fast-field column of every passage, read a block at a time when every passage has a
@@ -111,13 +111,34 @@ impl SegmentTable {
         Ok(t)
     }
 
+    /// The key of run `run`.
+    pub(crate) fn key(&self, run: usize) -> u64 {
+        self.run_keys[run]
+    }
+
+    /// Every run as `[from, to)` with its key (`max_doc`: the segment's, where the last ends).
+    pub(crate) fn runs(&self, max_doc: DocId) -> impl Iterator<Item = (DocId, DocId, u64)> + '_ {
+        let ends = self.run_starts.iter().skip(1).copied().chain([max_doc]);
+        self.run_starts
+            .iter()
+            .zip(ends)
+            .zip(&self.run_keys)
+            .map(|((&from, to), &key)| (from, to, key))
+    }
+
+    /// The provision value of each segment-local term ordinal (empty until the provisions
+    /// were read).
+    pub(crate) fn provision_names(&self) -> &[String] {
+        self.provisions.get().map_or(&[], |p| &p.names)
+    }
+
     /// The provisions of the segment's passages, read on first use.
-    pub(crate) fn provisions(&self, reader: &SegmentReader) -> tantivy::Result<&Provisions> {
-        if let Some(p) = self.provisions.get() {
-            return Ok(p);
+    pub(crate) fn provisions(&self, reader: &SegmentReader) -> tantivy::Result<()> {
+        if self.provisions.get().is_none() {
+            let p = Provisions::read(reader)?;
+            self.provisions.get_or_init(|| p);
         }
-        let p = Provisions::read(reader)?;
-        Ok(self.provisions.get_or_init(|| p))
+        Ok(())
     }
 }
 
@@ -127,18 +148,12 @@ impl Provisions {
             return Ok(Provisions::default());
         };
         let max = reader.max_doc();
+        // A passage's ordinals as bits (used only when there are at most 64 values).
+        let mask = |doc: DocId| col.term_ords(doc).fold(0u64, |m, o| m | 1 << o);
         let tags = match col.num_terms() {
             0 => Tags::None,
-            1..=16 => Tags::Narrow(
-                (0..max)
-                    .map(|doc| col.term_ords(doc).fold(0u16, |m, o| m | 1 << o))
-                    .collect(),
-            ),
-            17..=64 => Tags::Wide(
-                (0..max)
-                    .map(|doc| col.term_ords(doc).fold(0u64, |m, o| m | 1 << o))
-                    .collect(),
-            ),
+            1..=16 => Tags::Narrow((0..max).map(|doc| mask(doc) as u16).collect()),
+            17..=64 => Tags::Wide((0..max).map(mask).collect()),
             _ => {
                 let (mut tagged, mut offsets, mut ords) = (Vec::new(), vec![0u32], Vec::new());
                 for doc in 0..max {
@@ -160,23 +175,6 @@ impl Provisions {
             tags,
             names: crate::facets::term_names(&col),
         })
-    }
-}
-
-impl SegmentTable {
-    /// The key of run `run`.
-    pub(crate) fn key(&self, run: usize) -> u64 {
-        self.run_keys[run]
-    }
-
-    /// Every run as `[from, to)` with its key (`max_doc`: the segment's, where the last ends).
-    pub(crate) fn runs(&self, max_doc: DocId) -> impl Iterator<Item = (DocId, DocId, u64)> + '_ {
-        let ends = self.run_starts.iter().skip(1).copied().chain([max_doc]);
-        self.run_starts
-            .iter()
-            .zip(ends)
-            .zip(&self.run_keys)
-            .map(|((&from, to), &key)| (from, to, key))
     }
 }
 
