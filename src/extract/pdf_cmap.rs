@@ -7,9 +7,9 @@
 //! [`to_unicode_cmap`] for the codes the document uses, decoded with the legacy encoding the
 //! CMap stands for ([`Family::decode`]).
 //!
-//! The CMap text is shaped by quirks of adobe-cmap-parser 0.4 (pdf-extract's parser): it takes
-//! a code range's byte width as (bytes in the hex string) ÷ 2, so codespace and cidrange bounds
-//! are zero-padded to twice their width, and it reads one range per `begincidrange` block.
+//! pdf-extract reads the CMap text with provisio's own `adobe-cmap-parser`
+//! (`crates/adobe-cmap-parser`), which takes a code's width from the byte length of its hex
+//! string and reads every entry of a block.
 
 use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS, UTF_16BE};
 use std::collections::BTreeMap;
@@ -211,9 +211,9 @@ pub(super) fn split_codes(bytes: &[u8], ranges: &[Range]) -> Vec<(u32, u8)> {
     out
 }
 
-/// Hex for a code, zero-padded to twice its width (adobe-cmap-parser's width rule).
-fn padded_hex(code: u32, width: u8) -> String {
-    format!("<{:0w$X}>", code, w = usize::from(width) * 4)
+/// Hex for a code of `width` bytes.
+fn code_hex(code: u32, width: u8) -> String {
+    format!("<{:0w$X}>", code, w = usize::from(width) * 2)
 }
 
 fn cmap_header(out: &mut String, name: &str, cmap_type: u8) {
@@ -229,20 +229,14 @@ pub(super) fn encoding_cmap(family: Family) -> Vec<u8> {
     let ranges = family.ranges();
     let mut out = String::new();
     cmap_header(&mut out, "Provisio-Identity", 1);
-    let _ = writeln!(out, "{} begincodespacerange", ranges.len());
-    for r in ranges {
-        let _ = writeln!(
-            out,
-            "{} {}",
-            padded_hex(r.lo, r.width),
-            padded_hex(r.hi, r.width)
-        );
-    }
-    out.push_str("endcodespacerange\n");
-    for r in ranges {
-        // One range per block: the parser mis-steps on a second entry.
-        let (lo, hi) = (padded_hex(r.lo, r.width), padded_hex(r.hi, r.width));
-        let _ = writeln!(out, "1 begincidrange\n{lo} {hi} 0\nendcidrange");
+    // The codespace, then each range of it as CIDs from 0 (every code its own CID).
+    for (block, suffix) in [("codespacerange", ""), ("cidrange", " 0")] {
+        let _ = writeln!(out, "{} begin{block}", ranges.len());
+        for r in ranges {
+            let (lo, hi) = (code_hex(r.lo, r.width), code_hex(r.hi, r.width));
+            let _ = writeln!(out, "{lo} {hi}{suffix}");
+        }
+        let _ = writeln!(out, "end{block}");
     }
     out.push_str(CMAP_TRAILER);
     out.into_bytes()
@@ -402,13 +396,24 @@ mod tests {
     }
 
     #[test]
-    fn encoding_cmap_pads_bounds_and_uses_one_range_per_block() {
-        let text = String::from_utf8(encoding_cmap(Family::of("GBK-EUC-H").unwrap())).unwrap();
-        assert!(text.contains(
-            "3 begincodespacerange\n<0000> <0080>\n<00FF> <00FF>\n<00008140> <0000FEFE>\n"
-        ));
-        assert!(text.contains("1 begincidrange\n<00008140> <0000FEFE> 0\nendcidrange"));
-        assert_eq!(text.matches("begincidrange").count(), 3);
+    fn encoding_cmap_reads_back_as_the_family_codespace() {
+        let text = encoding_cmap(Family::of("GBK-EUC-H").unwrap());
+        assert!(String::from_utf8_lossy(&text)
+            .contains("3 begincodespacerange\n<00> <80>\n<FF> <FF>\n<8140> <FEFE>\n"));
+        // What pdf-extract gets from it: each code its own CID, widths as declared.
+        let mapping = adobe_cmap_parser::get_byte_mapping(&text).unwrap();
+        let ranges: Vec<_> = mapping
+            .codespace
+            .iter()
+            .map(|r| (r.start, r.end, r.width))
+            .collect();
+        assert_eq!(ranges, [(0, 0x80, 1), (0xFF, 0xFF, 1), (0x8140, 0xFEFE, 2)]);
+        let cids: Vec<_> = mapping
+            .cid
+            .iter()
+            .map(|r| (r.src_code_lo, r.src_code_hi, r.dst_CID_lo))
+            .collect();
+        assert_eq!(cids, [(0, 0x80, 0), (0xFF, 0xFF, 0), (0x8140, 0xFEFE, 0)]);
     }
 
     #[test]
@@ -424,5 +429,8 @@ mod tests {
             .collect();
         let text = String::from_utf8(to_unicode_cmap(&many)).unwrap();
         assert_eq!(text.matches("beginbfchar").count(), 3);
+        let read = adobe_cmap_parser::get_unicode_map(text.as_bytes()).unwrap();
+        assert_eq!(read.len(), 250);
+        assert_eq!(read[&0x4E00], [0, b'x']);
     }
 }

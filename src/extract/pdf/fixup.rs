@@ -164,12 +164,13 @@ fn expand_quote_operators(doc: &mut Document, page_id: ObjectId) {
     }
 }
 
-/// CMaps and Type1 font programs go through recursive-descent parsers in pdf-extract that
-/// overflow the stack on absurdly nested input, aborting the process: drop such streams
-/// (a Type0 font left without /Encoding later gets Identity-H), and unusable ToUnicodes.
+/// Type1 font programs go through a recursive-descent parser in pdf-extract that overflows
+/// the stack on absurdly nested input, aborting the process: drop such programs, and
+/// ToUnicodes pdf-extract cannot take. (CMaps are read by provisio's own `adobe-cmap-parser`,
+/// a single pass without recursion.)
 fn drop_unusable_font_data(doc: &mut Document) {
     const MAX_NESTING: usize = 64;
-    let too_deep = |obj: &Object, cleartext_only: bool| {
+    let too_deep = |obj: &Object| {
         let Ok(stream) = doc.dereference(obj).and_then(|(_, o)| o.as_stream()) else {
             return false;
         };
@@ -177,23 +178,17 @@ fn drop_unusable_font_data(doc: &mut Document) {
             .decompressed_content()
             .unwrap_or_else(|_| stream.content.clone());
         // A Type1 program is only parsed as text up to its binary `eexec` part.
-        let end = cleartext_only
-            .then(|| data.windows(5).position(|w| w == b"eexec"))
-            .flatten()
+        let end = data
+            .windows(5)
+            .position(|w| w == b"eexec")
             .unwrap_or(data.len());
         pdf_cmap::nesting_depth(&data[..end]) > MAX_NESTING
     };
     let mut drops = Vec::new();
     for (&id, obj) in &doc.objects {
         let Ok(dict) = obj.as_dict() else { continue };
-        for (key, cleartext_only) in [
-            (b"ToUnicode".as_slice(), false),
-            (b"Encoding", false),
-            (b"FontFile", true),
-        ] {
-            if dict.get(key).is_ok_and(|o| too_deep(o, cleartext_only)) {
-                drops.push((id, key));
-            }
+        if dict.get(b"FontFile").is_ok_and(too_deep) {
+            drops.push((id, b"FontFile".as_slice()));
         }
         // pdf-extract also panics on a ToUnicode that is not a stream (bar /Identity-H).
         let to_unicode = dict.get_deref(b"ToUnicode", doc);

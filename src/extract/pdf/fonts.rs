@@ -1,7 +1,8 @@
 //! Font rewrites in the loaded document so pdf-extract reads CJK text: predefined CMaps, legacy GBK bytes behind WinAnsi fonts, `uniXXXX` glyph names, broken Type0 fonts.
 //!
-//! Only codes the document actually shows get ToUnicode entries: pdf-extract re-parses every
-//! CMap for each page, so full tables would cost 0.1–2 s per page.
+//! Only codes the document actually shows get ToUnicode entries: pdf-extract re-reads every
+//! CMap for each page, so full tables would cost time on every page (less since provisio reads
+//! CMaps itself, `crates/adobe-cmap-parser`, but still per page).
 
 use super::super::pdf_cmap::{
     encoding_cmap, glyph_name_text, is_cjk, split_codes, to_unicode_cmap, Family,

@@ -202,3 +202,40 @@ fn metadata_helpers() {
     assert_eq!(decode_text_string(b"\xB9\xD8\xD3\xDA"), "关于");
     assert_eq!(decode_text_string(b"\x93le caf\xE9"), "ﬁle café");
 }
+
+#[test]
+fn to_unicode_cmaps_with_wrong_counts_and_deep_nesting_still_give_text() {
+    // An Identity-H font whose ToUnicode opens 100,000 arrays (a stack overflow for a
+    // recursive parser) and understates its entry count; both entries must still be read.
+    let mut cmap = vec![b'['; 100_000];
+    cmap.extend_from_slice(b"\n1 beginbfchar\n<0001> <51FA>\n<0002> <53E3>\nendbfchar\n");
+    let bytes = pdf_with(
+        Dictionary::new(),
+        &[b"BT /C 12 Tf 72 700 Td <00010002> Tj ET"],
+        |doc| {
+            let to_unicode = doc.add_object(Stream::new(Dictionary::new(), cmap));
+            let descendant = dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Subset",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+                    "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+                "FontDescriptor" => dictionary! { "Type" => "FontDescriptor", "Flags" => 4 },
+                "DW" => 1000,
+            };
+            let font = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Subset",
+                "Encoding" => "Identity-H", "ToUnicode" => to_unicode,
+                "DescendantFonts" => vec![Object::Dictionary(descendant)],
+            });
+            let resources = doc
+                .objects
+                .values_mut()
+                .filter_map(|o| o.as_dict_mut().ok())
+                .find(|d| d.has(b"Font"))
+                .expect("resources");
+            let fonts = resources.get_mut(b"Font").and_then(Object::as_dict_mut);
+            fonts.expect("font dictionary").set("C", font);
+        },
+    );
+    let doc = extract(&bytes).expect("text");
+    assert!(doc.pages[0].contains("出口"), "{:?}", doc.pages);
+}

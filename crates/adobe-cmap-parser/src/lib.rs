@@ -1,0 +1,636 @@
+//! CMap reading for pdf-extract, written for provisio and patched in place of the crates.io
+//! `adobe-cmap-parser` 0.4 (see the root `Cargo.toml`). Same entry points and types, different
+//! insides:
+//!
+//! - **Speed.** pdf-extract rebuilds every font on every page, so a document's `/ToUnicode`
+//!   CMaps are read once per page that uses them. The crates.io version parses with `pom`
+//!   combinators that format an error message for each alternative they reject; on the
+//!   benchmark's PDFs that was ~44% of all extraction CPU. This one is a single pass over
+//!   the bytes with no backtracking and one allocation per string.
+//! - **Tolerance.** It never fails and never panics. The operand counts before `begin…`
+//!   operators are often wrong in real files, so entries are read up to the matching `end…`
+//!   instead; malformed entries are skipped, odd-length hex strings padded with 0 (as the PDF
+//!   spec says), oversized ranges clipped. Destinations that pdf-extract would panic on (odd
+//!   byte counts, invalid UTF-16) are not returned.
+//! - **Correct byte mappings.** A codespace range's width is the byte length of its bounds,
+//!   and every entry of a `begincidrange` block is read (the crates.io version halves the
+//!   width and mis-steps after the first entry); `begincidchar` entries are read too.
+
+use std::collections::HashMap;
+
+/// Codes `start..=end` that are `width` bytes long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRange {
+    pub width: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Codes `src_code_lo..=src_code_hi` map to CIDs from `dst_CID_lo` on (pdf-extract spells it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(non_snake_case)]
+pub struct CIDRange {
+    pub src_code_lo: u32,
+    pub src_code_hi: u32,
+    pub dst_CID_lo: u32,
+}
+
+/// What an encoding CMap says: how to split bytes into codes, and codes into CIDs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ByteMapping {
+    pub codespace: Vec<CodeRange>,
+    pub cid: Vec<CIDRange>,
+}
+
+/// Most codes one range entry may expand to (a hostile `<00000000> <FFFFFFFF>` would
+/// otherwise ask for four billion map entries).
+const MAX_RANGE: u32 = 0x1_0000;
+
+/// Codes to Unicode of a `/ToUnicode` CMap (`bfchar` and `bfrange`), each value UTF-16BE.
+///
+/// Always `Ok`: what cannot be read is left out. The `Result` keeps the signature
+/// pdf-extract calls.
+pub fn get_unicode_map(input: &[u8]) -> Result<HashMap<u32, Vec<u8>>, &'static str> {
+    let mut map = HashMap::new();
+    for_each_block(input, |block, operands| match block {
+        b"bfchar" => {
+            for pair in operands.chunks_exact(2) {
+                if let [Operand::Bytes(code), Operand::Bytes(text)] = pair {
+                    if let (Some(code), Some(text)) = (code_of(code), utf16(text)) {
+                        map.insert(code, text);
+                    }
+                }
+            }
+        }
+        b"bfrange" => {
+            for entry in operands.chunks_exact(3) {
+                let [Operand::Bytes(lo), Operand::Bytes(hi), first] = entry else {
+                    continue;
+                };
+                let (Some(lo), Some(hi)) = (code_of(lo), code_of(hi)) else {
+                    continue;
+                };
+                let hi = hi.min(lo.saturating_add(MAX_RANGE - 1));
+                match first {
+                    Operand::Bytes(text) => {
+                        let Some(text) = utf16(text) else { continue };
+                        for (step, code) in (lo..=hi).enumerate() {
+                            if let Some(text) = utf16(&advanced(&text, step)) {
+                                map.insert(code, text);
+                            }
+                        }
+                    }
+                    Operand::Array(texts) => {
+                        for (code, text) in (lo..=hi).zip(texts) {
+                            if let Some(text) = utf16(text) {
+                                map.insert(code, text);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    });
+    Ok(map)
+}
+
+/// Codespace and CID ranges of an encoding CMap (`codespacerange`, `cidrange`, `cidchar`).
+///
+/// Always `Ok`, like [`get_unicode_map`].
+pub fn get_byte_mapping(input: &[u8]) -> Result<ByteMapping, &'static str> {
+    let mut mapping = ByteMapping::default();
+    let cid = |n: &i64| u32::try_from(*n).ok();
+    for_each_block(input, |block, operands| match block {
+        b"codespacerange" => {
+            for pair in operands.chunks_exact(2) {
+                if let [Operand::Bytes(lo), Operand::Bytes(hi)] = pair {
+                    if let (Some(start), Some(end)) = (code_of(lo), code_of(hi)) {
+                        if lo.len() == hi.len() && start <= end {
+                            let width = lo.len() as u32;
+                            mapping.codespace.push(CodeRange { width, start, end });
+                        }
+                    }
+                }
+            }
+        }
+        b"cidrange" => {
+            for entry in operands.chunks_exact(3) {
+                if let [Operand::Bytes(lo), Operand::Bytes(hi), Operand::Int(n)] = entry {
+                    if let (Some(lo), Some(hi), Some(n)) = (code_of(lo), code_of(hi), cid(n)) {
+                        if lo <= hi {
+                            mapping.cid.push(cid_range(lo, hi, n));
+                        }
+                    }
+                }
+            }
+        }
+        b"cidchar" => {
+            for pair in operands.chunks_exact(2) {
+                if let [Operand::Bytes(code), Operand::Int(n)] = pair {
+                    if let (Some(code), Some(n)) = (code_of(code), cid(n)) {
+                        mapping.cid.push(cid_range(code, code, n));
+                    }
+                }
+            }
+        }
+        _ => {}
+    });
+    Ok(mapping)
+}
+
+/// Calls `read` with each `begin<name> … end<name>` block's name and operands. The operand
+/// count written before `begin<name>` is ignored: real files get it wrong.
+fn for_each_block(input: &[u8], mut read: impl FnMut(&[u8], &[Operand])) {
+    let mut lexer = Lexer::new(input);
+    while let Some(token) = lexer.next_token() {
+        if let Token::Keyword(word) = token {
+            if let Some(name) = word.strip_prefix(b"begin") {
+                let mut end = b"end".to_vec();
+                end.extend_from_slice(name);
+                let operands = lexer.operands(&end);
+                read(name, &operands);
+            }
+        }
+    }
+}
+
+fn cid_range(src_code_lo: u32, src_code_hi: u32, dst_cid_lo: u32) -> CIDRange {
+    CIDRange {
+        src_code_lo,
+        src_code_hi,
+        dst_CID_lo: dst_cid_lo,
+    }
+}
+
+/// A code's value from its bytes (big-endian, 1 to 4 of them).
+fn code_of(bytes: &[u8]) -> Option<u32> {
+    (1..=4).contains(&bytes.len()).then(|| {
+        bytes
+            .iter()
+            .fold(0u32, |code, &b| (code << 8) | u32::from(b))
+    })
+}
+
+/// A destination as pdf-extract can take it: whole UTF-16 units (a lone byte is read as the
+/// low byte of one unit) that decode without error.
+fn utf16(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut bytes = bytes.to_vec();
+    if bytes.len() % 2 == 1 {
+        bytes.insert(0, 0);
+    }
+    let units = bytes
+        .chunks_exact(2)
+        .map(|u| u16::from_be_bytes([u[0], u[1]]));
+    char::decode_utf16(units)
+        .all(|c| c.is_ok())
+        .then_some(bytes)
+}
+
+/// The destination of the code `step` places after a `bfrange`'s first: its last UTF-16 unit
+/// advanced by `step` (within that unit).
+fn advanced(first: &[u8], step: usize) -> Vec<u8> {
+    let mut text = first.to_vec();
+    let n = text.len();
+    if n >= 2 {
+        let last = u16::from_be_bytes([text[n - 2], text[n - 1]]).wrapping_add(step as u16);
+        text[n - 2..].copy_from_slice(&last.to_be_bytes());
+    }
+    text
+}
+
+#[derive(Debug, PartialEq)]
+enum Token<'a> {
+    Int(i64),
+    /// A hex or literal string, decoded.
+    Bytes(Vec<u8>),
+    ArrayStart,
+    ArrayEnd,
+    /// An executable name (`beginbfchar`, `def`, …).
+    Keyword(&'a [u8]),
+    /// Anything the readers skip: names, reals, dictionary and procedure brackets.
+    Other,
+}
+
+/// An operand gathered between `begin…` and `end…`.
+#[derive(Debug, PartialEq)]
+enum Operand {
+    Int(i64),
+    Bytes(Vec<u8>),
+    /// An array of strings (`bfrange` destinations).
+    Array(Vec<Vec<u8>>),
+    Other,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | b'\0')
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// PostScript-style tokens of a CMap, one pass, no recursion.
+struct Lexer<'a> {
+    input: &'a [u8],
+    at: usize,
+    /// A keyword read past the end of an operand list, to hand out next.
+    pending: Option<&'a [u8]>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        Lexer {
+            input,
+            at: 0,
+            pending: None,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.at).copied()
+    }
+
+    fn next_token(&mut self) -> Option<Token<'a>> {
+        if let Some(word) = self.pending.take() {
+            return Some(Token::Keyword(word));
+        }
+        loop {
+            let b = self.peek()?;
+            if is_space(b) {
+                self.at += 1;
+            } else if b == b'%' {
+                while self.peek().is_some_and(|b| b != b'\n' && b != b'\r') {
+                    self.at += 1;
+                }
+            } else {
+                break;
+            }
+        }
+        let b = self.peek()?;
+        self.at += 1;
+        Some(match b {
+            b'[' => Token::ArrayStart,
+            b']' => Token::ArrayEnd,
+            b'<' if self.peek() == Some(b'<') => {
+                self.at += 1;
+                Token::Other
+            }
+            b'<' => Token::Bytes(self.hex_string()),
+            b'>' => {
+                if self.peek() == Some(b'>') {
+                    self.at += 1;
+                }
+                Token::Other
+            }
+            b'(' => Token::Bytes(self.literal_string()),
+            b')' | b'{' | b'}' => Token::Other,
+            b'/' => {
+                self.regular();
+                Token::Other
+            }
+            _ => {
+                self.at -= 1;
+                let word = self.regular();
+                match parse_int(word) {
+                    Some(n) => Token::Int(n),
+                    None if word
+                        .iter()
+                        .all(|b| b.is_ascii_alphabetic() || b"*'\"".contains(b)) =>
+                    {
+                        Token::Keyword(word)
+                    }
+                    None => Token::Other,
+                }
+            }
+        })
+    }
+
+    /// The run of regular characters from here.
+    fn regular(&mut self) -> &'a [u8] {
+        let start = self.at;
+        while self
+            .peek()
+            .is_some_and(|b| !is_space(b) && !is_delimiter(b))
+        {
+            self.at += 1;
+        }
+        &self.input[start..self.at]
+    }
+
+    /// After `<`: hex digits up to `>` (other characters skipped, a trailing odd digit
+    /// padded with 0).
+    fn hex_string(&mut self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(4);
+        let mut high: Option<u8> = None;
+        while let Some(b) = self.peek() {
+            self.at += 1;
+            if b == b'>' {
+                break;
+            }
+            if let Some(v) = hex_value(b) {
+                match high.take() {
+                    Some(h) => bytes.push((h << 4) | v),
+                    None => high = Some(v),
+                }
+            }
+        }
+        if let Some(h) = high {
+            bytes.push(h << 4);
+        }
+        bytes
+    }
+
+    /// After `(`: the string's bytes, balanced parentheses and escapes as in PDF.
+    fn literal_string(&mut self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut depth = 0usize;
+        while let Some(b) = self.peek() {
+            self.at += 1;
+            match b {
+                b'(' => {
+                    depth += 1;
+                    bytes.push(b);
+                }
+                b')' if depth == 0 => break,
+                b')' => {
+                    depth -= 1;
+                    bytes.push(b);
+                }
+                b'\\' => {
+                    let Some(e) = self.peek() else { break };
+                    self.at += 1;
+                    match e {
+                        b'n' => bytes.push(b'\n'),
+                        b'r' => bytes.push(b'\r'),
+                        b't' => bytes.push(b'\t'),
+                        b'b' => bytes.push(0x08),
+                        b'f' => bytes.push(0x0C),
+                        b'0'..=b'7' => {
+                            let mut v = u32::from(e - b'0');
+                            for _ in 0..2 {
+                                match self.peek() {
+                                    Some(d @ b'0'..=b'7') => {
+                                        v = v * 8 + u32::from(d - b'0');
+                                        self.at += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            bytes.push(v as u8);
+                        }
+                        b'\r' => {
+                            if self.peek() == Some(b'\n') {
+                                self.at += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        other => bytes.push(other),
+                    }
+                }
+                _ => bytes.push(b),
+            }
+        }
+        bytes
+    }
+
+    /// Operands up to the keyword `end` (consumed) or any other keyword (left for the
+    /// caller: a block that was never closed).
+    fn operands(&mut self, end: &[u8]) -> Vec<Operand> {
+        let mut out = Vec::new();
+        while let Some(token) = self.next_token() {
+            match token {
+                Token::Keyword(word) => {
+                    if word != end {
+                        self.pending = Some(word);
+                    }
+                    break;
+                }
+                Token::Int(n) => out.push(Operand::Int(n)),
+                Token::Bytes(b) => out.push(Operand::Bytes(b)),
+                Token::ArrayStart => out.push(self.array()),
+                Token::ArrayEnd | Token::Other => out.push(Operand::Other),
+            }
+        }
+        out
+    }
+
+    /// After `[`: an array of strings; anything else inside makes it unusable.
+    fn array(&mut self) -> Operand {
+        let mut items = Vec::new();
+        let mut usable = true;
+        let mut depth = 0usize;
+        while let Some(token) = self.next_token() {
+            match token {
+                Token::ArrayEnd if depth == 0 => break,
+                Token::ArrayEnd => depth -= 1,
+                Token::ArrayStart => {
+                    depth += 1;
+                    usable = false;
+                }
+                Token::Bytes(b) if depth == 0 => items.push(b),
+                Token::Keyword(word) => {
+                    // A keyword never belongs in a destination array: the array was not
+                    // closed. Leave the keyword for the caller.
+                    self.pending = Some(word);
+                    usable = false;
+                    break;
+                }
+                _ => usable = false,
+            }
+        }
+        if usable {
+            Operand::Array(items)
+        } else {
+            Operand::Other
+        }
+    }
+}
+
+/// An integer token (`12`, `-3`, `+7`), if the word is one.
+fn parse_int(word: &[u8]) -> Option<i64> {
+    let digits = word
+        .strip_prefix(b"-")
+        .or_else(|| word.strip_prefix(b"+"))
+        .unwrap_or(word);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(word).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CAIRO_STYLE: &[u8] = b"%!PS-Adobe-3.0 Resource-CMap
+/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+/CMapName /Adobe-Identity-UCS def
+/CMapType 2 def
+1 begincodespacerange
+<0000> <ffff>
+endcodespacerange
+3 beginbfchar
+<0001> <51fa>
+<0002> <53e3>
+<0003> <D840DC0B>
+endbfchar
+2 beginbfrange
+<0010> <0012> <9000>
+<0020> <0021> [<0066006C> <0041>]
+endbfrange
+endcmap
+CMapName currentdict /CMap defineresource pop
+end
+end
+";
+
+    fn text(map: &HashMap<u32, Vec<u8>>, code: u32) -> Option<String> {
+        let units: Vec<u16> = map
+            .get(&code)?
+            .chunks_exact(2)
+            .map(|u| u16::from_be_bytes([u[0], u[1]]))
+            .collect();
+        String::from_utf16(&units).ok()
+    }
+
+    #[test]
+    fn reads_bfchar_and_both_bfrange_forms() {
+        let map = get_unicode_map(CAIRO_STYLE).unwrap();
+        assert_eq!(text(&map, 1).as_deref(), Some("出"));
+        assert_eq!(text(&map, 2).as_deref(), Some("口"));
+        assert_eq!(text(&map, 3).as_deref(), Some("𠀋"));
+        assert_eq!(text(&map, 0x10).as_deref(), Some("退"));
+        assert_eq!(text(&map, 0x12).as_deref(), Some("适"));
+        assert_eq!(text(&map, 0x20).as_deref(), Some("fl"));
+        assert_eq!(text(&map, 0x21).as_deref(), Some("A"));
+        assert_eq!(map.len(), 8);
+    }
+
+    #[test]
+    fn wrong_counts_and_junk_lose_only_the_bad_entries() {
+        // The count says 5 but there are 2 entries; a string with an odd number of hex digits;
+        // a lone surrogate; a comment in the middle; a block that is never closed.
+        let input = b"5 beginbfchar\n<01> <0041> % a comment <02> <0042>\n<03> <004>\nendbfchar\n\
+            1 beginbfchar <04> <D800> <05> (\\000C) endbfchar\n\
+            1 beginbfrange <10> <11> <0061> endbfrange\n\
+            1 beginbfchar <06> <0044>";
+        let map = get_unicode_map(input).unwrap();
+        assert_eq!(text(&map, 1).as_deref(), Some("A"));
+        assert_eq!(map.get(&2), None, "inside the comment");
+        assert_eq!(text(&map, 3).as_deref(), Some("@"), "<004> reads as <0040>");
+        assert_eq!(map.get(&4), None, "lone surrogate");
+        assert_eq!(
+            text(&map, 5).as_deref(),
+            Some("C"),
+            "literal string destination"
+        );
+        assert_eq!(text(&map, 0x11).as_deref(), Some("b"));
+        assert_eq!(
+            text(&map, 6).as_deref(),
+            Some("D"),
+            "unclosed block at the end"
+        );
+    }
+
+    #[test]
+    fn hostile_input_is_bounded_and_never_panics() {
+        let huge =
+            get_unicode_map(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange").unwrap();
+        // Clipped to MAX_RANGE codes, less those whose text would land on a surrogate.
+        assert_eq!(huge.len(), MAX_RANGE as usize - 0x800);
+        for input in [
+            &b"beginbfchar"[..],
+            b"beginbfrange <01> <02> [",
+            b"beginbfrange <01> <02> [[[[[[[[<0041>",
+            b"((((((((((((((((((((((((((((",
+            b"<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+            b"beginbfchar <0102030405> <0041> endbfchar",
+            b"1 begincidrange <00> <FF> -4 endcidrange",
+            b"\\",
+            b"",
+        ] {
+            let map = get_unicode_map(input).unwrap();
+            assert!(map.len() <= 1, "{:?}", String::from_utf8_lossy(input));
+            get_byte_mapping(input).unwrap();
+        }
+    }
+
+    #[test]
+    fn byte_mapping_widths_and_every_cid_entry() {
+        let input =
+            b"3 begincodespacerange\n<00> <80>\n<FF> <FF>\n<8140> <FEFE>\nendcodespacerange\n\
+            2 begincidrange\n<00> <80> 0\n<8140> <FEFE> 100\nendcidrange\n\
+            1 begincidchar\n<FF> 7\nendcidchar\n";
+        let mapping = get_byte_mapping(input).unwrap();
+        assert_eq!(
+            mapping.codespace,
+            vec![
+                CodeRange {
+                    width: 1,
+                    start: 0,
+                    end: 0x80
+                },
+                CodeRange {
+                    width: 1,
+                    start: 0xFF,
+                    end: 0xFF
+                },
+                CodeRange {
+                    width: 2,
+                    start: 0x8140,
+                    end: 0xFEFE
+                },
+            ]
+        );
+        assert_eq!(
+            mapping.cid,
+            vec![
+                cid_range(0, 0x80, 0),
+                cid_range(0x8140, 0xFEFE, 100),
+                cid_range(0xFF, 0xFF, 7),
+            ]
+        );
+    }
+
+    #[test]
+    fn lexer_tokens() {
+        let mut lexer = Lexer::new(b"/Name 12 -3 1.5 <4e 2D> (a\\(b\\)\\101) [ ] << >> def");
+        let mut tokens = Vec::new();
+        while let Some(t) = lexer.next_token() {
+            tokens.push(t);
+        }
+        assert_eq!(
+            tokens,
+            vec![
+                Token::Other,
+                Token::Int(12),
+                Token::Int(-3),
+                Token::Other,
+                Token::Bytes(vec![0x4E, 0x2D]),
+                Token::Bytes(b"a(b)A".to_vec()),
+                Token::ArrayStart,
+                Token::ArrayEnd,
+                Token::Other,
+                Token::Other,
+                Token::Keyword(b"def"),
+            ]
+        );
+    }
+}
