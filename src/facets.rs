@@ -50,7 +50,9 @@ const PROVISION: usize = 2;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bits {
     lo: u64,
-    hi: Vec<u64>,
+    /// Ordinals from 64 on (a boxed slice: a group per matching document carries one, and
+    /// an empty one costs two words, not three).
+    hi: Box<[u64]>,
 }
 
 impl Bits {
@@ -60,10 +62,16 @@ impl Bits {
         } else {
             let (word, bit) = (i / 64 - 1, i % 64);
             if self.hi.len() <= word {
-                self.hi.resize(word + 1, 0);
+                self.grow(word + 1);
             }
             self.hi[word] |= 1 << bit;
         }
+    }
+
+    fn grow(&mut self, words: usize) {
+        let mut hi = std::mem::take(&mut self.hi).into_vec();
+        hi.resize(words, 0);
+        self.hi = hi.into_boxed_slice();
     }
 
     /// Add ordinals 0–63, given as the bits of `word`.
@@ -74,7 +82,7 @@ impl Bits {
     pub(crate) fn union(&mut self, other: &Bits) {
         self.lo |= other.lo;
         if self.hi.len() < other.hi.len() {
-            self.hi.resize(other.hi.len(), 0);
+            self.grow(other.hi.len());
         }
         for (a, b) in self.hi.iter_mut().zip(&other.hi) {
             *a |= b;

@@ -121,11 +121,11 @@ pub struct SearchResponse {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Group {
     best: Score,
-    count: u64,
+    count: u32,
     /// The best passages: score (descending), then ordinal in the document (ascending), so
     /// that the choice and order do not depend on which segment a passage landed in. Inline
     /// for the usual three: no allocation per matching document.
-    top: smallvec::SmallVec<[(Score, u64, DocAddress); 3]>,
+    top: smallvec::SmallVec<[(Score, u32, DocAddress); 3]>,
     /// Provisions of the matching passages (when facets are counted): segment-local term
     /// ordinals while collecting, ids of the merged dictionary after.
     provisions: crate::facets::Bits,
@@ -134,12 +134,12 @@ pub(crate) struct Group {
 impl Group {
     /// Count a matching passage (`ordinal`: its place in the document, or anything in the same
     /// order).
-    fn add(&mut self, score: Score, ordinal: u64, addr: DocAddress, keep: usize) {
+    fn add(&mut self, score: Score, ordinal: u32, addr: DocAddress, keep: usize) {
         self.count += 1;
         if self.count == 1 || score > self.best {
             self.best = score;
         }
-        let before = |s: Score, o: u64| score > s || (score == s && ordinal < o);
+        let before = |s: Score, o: u32| score > s || (score == s && ordinal < o);
         if self.top.len() < keep || self.top.last().is_some_and(|&(s, o, _)| before(s, o)) {
             // Make room first: the inline top never spills to the heap.
             self.top.truncate(keep - 1);
@@ -243,20 +243,48 @@ impl Collector for GroupCollector {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<GroupFruit>) -> tantivy::Result<Groups> {
+    fn merge_fruits(&self, mut fruits: Vec<GroupFruit>) -> tantivy::Result<Groups> {
         let mut dictionary = crate::facets::Dictionary::default();
-        let mut all: Vec<(u64, Group)> = Vec::new();
         // Where each document's group is, to join the runs of a document.
         let total: usize = fruits.iter().map(|(g, _)| g.len()).sum();
         let mut at: rustc_hash::FxHashMap<u64, usize> =
             rustc_hash::FxHashMap::with_capacity_and_hasher(total, Default::default());
-        all.reserve(total);
-        for (groups, names) in fruits {
+        // The largest segment's groups stay where they are; the others join them.
+        let largest = (0..fruits.len()).max_by_key(|&i| fruits[i].0.len());
+        let (mut all, names) = match largest {
+            Some(i) => fruits.swap_remove(i),
+            None => Default::default(),
+        };
+        all.reserve(total - all.len());
+        let remap = |dictionary: &mut crate::facets::Dictionary, names| {
             let ids = dictionary.ids_of(names);
             let same = ids.iter().enumerate().all(|(i, &id)| i == id);
+            (self.facets && !same).then_some(ids)
+        };
+        let ids = remap(&mut dictionary, names);
+        let mut emptied = false;
+        for i in 0..all.len() {
+            if let Some(ids) = &ids {
+                all[i].1.provisions = crate::facets::Dictionary::remap(ids, &all[i].1.provisions);
+            }
+            match at.entry(all[i].0) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    // Two runs of one document in this segment: join them, leave an empty
+                    // group behind.
+                    let group = std::mem::take(&mut all[i].1);
+                    all[*e.get()].1.merge(group, self.keep);
+                    emptied = true;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+            }
+        }
+        for (groups, names) in fruits {
+            let ids = remap(&mut dictionary, names);
             for (key, mut group) in groups {
-                if self.facets && !same {
-                    group.provisions = crate::facets::Dictionary::remap(&ids, &group.provisions);
+                if let Some(ids) = &ids {
+                    group.provisions = crate::facets::Dictionary::remap(ids, &group.provisions);
                 }
                 match at.entry(key) {
                     std::collections::hash_map::Entry::Occupied(e) => {
@@ -268,6 +296,9 @@ impl Collector for GroupCollector {
                     }
                 }
             }
+        }
+        if emptied {
+            all.retain(|(_, g)| g.count > 0);
         }
         Ok(Groups {
             groups: all,
@@ -289,12 +320,7 @@ impl SegmentCollector for GroupSegmentCollector {
         let group = &mut self.groups.last_mut().expect("a group per run").1;
         // Within a run, passage order is reading order: the passage stands in for its
         // ordinal until harvest.
-        group.add(
-            score,
-            u64::from(doc),
-            DocAddress::new(self.segment, doc),
-            self.keep,
-        );
+        group.add(score, doc, DocAddress::new(self.segment, doc), self.keep);
         if self.facets {
             self.table.add_tags(doc, &mut group.provisions);
         }
@@ -303,7 +329,8 @@ impl SegmentCollector for GroupSegmentCollector {
     fn harvest(mut self) -> GroupFruit {
         for (_, group) in &mut self.groups {
             for (_, ordinal, addr) in &mut group.top {
-                *ordinal = self.ordinals.first(addr.doc_id).unwrap_or(0);
+                let stored = self.ordinals.first(addr.doc_id).unwrap_or(0);
+                *ordinal = u32::try_from(stored).unwrap_or(u32::MAX);
             }
         }
         let names = if self.facets && !self.groups.is_empty() {
@@ -357,7 +384,7 @@ pub fn find(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result
     };
     let groups = groups.groups;
     Ok(Matches {
-        total_passages: groups.iter().map(|(_, g)| g.count).sum(),
+        total_passages: groups.iter().map(|(_, g)| u64::from(g.count)).sum(),
         groups,
         facets,
         expanded,
@@ -423,7 +450,7 @@ pub fn page(
                     regions: stored_texts(&doc, fields.region),
                     hash: text_of(&doc, fields.hash),
                     score: group.best,
-                    matching_passages: group.count,
+                    matching_passages: u64::from(group.count),
                     passages: Vec::new(),
                 });
             }
@@ -640,7 +667,7 @@ mod tests {
             passages[2],
             passages[1],
         ]);
-        let tops: Vec<Vec<(Score, u64)>> = orders
+        let tops: Vec<Vec<(Score, u32)>> = orders
             .iter()
             .map(|order| {
                 let mut g = Group::default();
