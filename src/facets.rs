@@ -34,7 +34,7 @@ pub struct Facets {
 
 const N: usize = 7;
 /// Fast fields counted, in the order of [`Facets`]' fields.
-const FACET_FIELDS: [&str; N] = [
+pub(crate) const FACET_FIELDS: [&str; N] = [
     "lang",
     "format",
     "provision",
@@ -44,7 +44,7 @@ const FACET_FIELDS: [&str; N] = [
     "year",
 ];
 /// Where the provision facet (the only passage-level one) is in [`FACET_FIELDS`].
-const PROVISION: usize = 2;
+pub(crate) const PROVISION: usize = 2;
 
 /// A set of small integers (term ordinals): one word inline, more only past 64.
 #[derive(Debug, Clone, Default)]
@@ -164,8 +164,13 @@ pub(crate) fn count<'a>(
     documents: impl Iterator<Item = (DocAddress, &'a Bits)>,
     dictionary: &Dictionary,
 ) -> Result<Facets> {
-    // Per segment, per document-level facet: its column and a count per term ordinal.
-    type Counted = Vec<(Option<StrColumn>, Vec<u64>)>;
+    // Per segment: its table, and per document-level facet its column and a count per term
+    // ordinal. The values come from the table (read once per segment), the column only
+    // names the counted ordinals.
+    type Counted = (
+        std::sync::Arc<crate::tables::SegmentTable>,
+        Vec<(Option<StrColumn>, Vec<u64>)>,
+    );
     let mut segments: Vec<Option<Counted>> = vec![None; searcher.segment_readers().len()];
     let mut provisions = vec![0u64; dictionary.names.len()];
     for (addr, bits) in documents {
@@ -178,26 +183,29 @@ pub(crate) fn count<'a>(
             continue;
         };
         if slot.is_none() {
-            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let reader = searcher.segment_reader(addr.segment_ord);
+            let table = crate::tables::table(reader)?;
+            table.provisions(reader)?;
+            let ff = reader.fast_fields();
             let mut facets = Vec::with_capacity(N);
             for (i, name) in FACET_FIELDS.iter().enumerate() {
                 let column = if i == PROVISION { None } else { ff.str(name)? };
                 let n = column.as_ref().map_or(0, |c| c.num_terms());
                 facets.push((column, vec![0u64; n]));
             }
-            *slot = Some(facets);
+            *slot = Some((table, facets));
         }
-        for (column, counts) in slot.iter_mut().flatten() {
-            let Some(col) = column else { continue };
-            for ord in col.term_ords(addr.doc_id) {
-                if let Some(n) = counts.get_mut(ord as usize) {
-                    *n += 1;
-                }
+        let Some((table, facets)) = slot else {
+            continue;
+        };
+        for (facet, ord) in table.run_facets(table.run_of(addr.doc_id)) {
+            if let Some(n) = facets[facet].1.get_mut(ord as usize) {
+                *n += 1;
             }
         }
     }
     let mut maps: [BTreeMap<String, u64>; N] = Default::default();
-    for facets in segments.into_iter().flatten() {
+    for (_, facets) in segments.into_iter().flatten() {
         for ((column, counts), map) in facets.into_iter().zip(maps.iter_mut()) {
             let Some(col) = column else { continue };
             let ords: Vec<u64> = (0..counts.len() as u64)

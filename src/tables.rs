@@ -6,7 +6,8 @@
 //! them was a fifth of the query time. A segment never changes, so both are read once into
 //! small tables: where each run of one document's passages starts (sorted), and, once a search
 //! counts facets, each passage's provisions as a bit set (2 bytes a passage with the built-in
-//! taxonomy). The runs also serve [`crate::docjoin`]. Passages arrive in
+//! taxonomy) and each run's document-level facet values (language, format, region, issuer,
+//! type, year). The runs also serve [`crate::docjoin`]. Passages arrive in
 //! ascending order, so the collector finds a passage's run with a cursor that only moves
 //! forward.
 //!
@@ -51,12 +52,17 @@ pub(crate) struct SegmentTable {
     provisions: OnceLock<Provisions>,
 }
 
-/// The provisions of a segment's passages.
+/// The provisions of a segment's passages, and the document-level facet values of its runs.
 #[derive(Debug, Default)]
 struct Provisions {
     tags: Tags,
     /// The provision value of each segment-local term ordinal.
     names: Vec<String>,
+    /// Run `r`'s document-level facet values (index in [`crate::facets::FACET_FIELDS`] << 32 |
+    /// segment-local term ordinal) are `run_facets[run_offsets[r]..run_offsets[r + 1]]`: read
+    /// once here instead of six column lookups per matching document and search.
+    run_offsets: Vec<u32>,
+    run_facets: Vec<u64>,
 }
 
 /// A fast-field column of every passage, read a block at a time when every passage has a
@@ -132,20 +138,47 @@ impl SegmentTable {
         self.provisions.get().map_or(&[], |p| &p.names)
     }
 
-    /// The provisions of the segment's passages, read on first use.
+    /// The provisions of the segment's passages and the facet values of its runs, read on
+    /// first use.
     pub(crate) fn provisions(&self, reader: &SegmentReader) -> tantivy::Result<()> {
         if self.provisions.get().is_none() {
-            let p = Provisions::read(reader)?;
+            let p = Provisions::read(reader, &self.run_starts)?;
             self.provisions.get_or_init(|| p);
         }
         Ok(())
     }
+
+    /// The run passage `doc` belongs to.
+    pub(crate) fn run_of(&self, doc: DocId) -> usize {
+        self.run_starts
+            .partition_point(|&s| s <= doc)
+            .saturating_sub(1)
+    }
+
+    /// The document-level facet values of run `run` as (facet index, term ordinal): none
+    /// until [`SegmentTable::provisions`] has read them.
+    pub(crate) fn run_facets(&self, run: usize) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let values = self.provisions.get().map_or(&[][..], |p| {
+            match (p.run_offsets.get(run), p.run_offsets.get(run + 1)) {
+                (Some(&from), Some(&to)) => &p.run_facets[from as usize..to as usize],
+                _ => &[],
+            }
+        });
+        values
+            .iter()
+            .map(|&v| ((v >> 32) as usize, v & 0xFFFF_FFFF))
+    }
 }
 
 impl Provisions {
-    fn read(reader: &SegmentReader) -> tantivy::Result<Provisions> {
+    fn read(reader: &SegmentReader, run_starts: &[DocId]) -> tantivy::Result<Provisions> {
+        let (run_offsets, run_facets) = read_run_facets(reader, run_starts)?;
         let Some(col) = reader.fast_fields().str("provision")? else {
-            return Ok(Provisions::default());
+            return Ok(Provisions {
+                run_offsets,
+                run_facets,
+                ..Provisions::default()
+            });
         };
         let max = reader.max_doc();
         // A passage's ordinals as bits (used only when there are at most 64 values).
@@ -174,8 +207,36 @@ impl Provisions {
         Ok(Provisions {
             tags,
             names: crate::facets::term_names(&col),
+            run_offsets,
+            run_facets,
         })
     }
+}
+
+/// The document-level facet values of each run, from its first passage (a document's
+/// passages all carry the same), as offsets and packed values (see [`Provisions`]).
+fn read_run_facets(
+    reader: &SegmentReader,
+    run_starts: &[DocId],
+) -> tantivy::Result<(Vec<u32>, Vec<u64>)> {
+    let mut columns = Vec::new();
+    for (i, name) in crate::facets::FACET_FIELDS.iter().enumerate() {
+        if i != crate::facets::PROVISION {
+            if let Some(col) = reader.fast_fields().str(name)? {
+                columns.push((i as u64, col));
+            }
+        }
+    }
+    let mut offsets = Vec::with_capacity(run_starts.len() + 1);
+    let mut values = Vec::with_capacity(run_starts.len() * columns.len());
+    offsets.push(0);
+    for &doc in run_starts {
+        for (i, col) in &columns {
+            values.extend(col.term_ords(doc).map(|o| i << 32 | (o & 0xFFFF_FFFF)));
+        }
+        offsets.push(u32::try_from(values.len()).unwrap_or(u32::MAX));
+    }
+    Ok((offsets, values))
 }
 
 /// Move `at` forward to the last index whose value is `<= doc` (the values ascend, and
@@ -391,8 +452,26 @@ mod tests {
                 provisions: OnceLock::from(Provisions {
                     tags,
                     names: Vec::new(),
+                    run_offsets: vec![0, 2, 2, 3, 4],
+                    run_facets: vec![1, 4 << 32 | 7, 3 << 32 | 2, 6 << 32],
                 }),
             };
+            let facets: Vec<Vec<(usize, u64)>> = [0, 2, 5, 6, 19, 20, 31]
+                .into_iter()
+                .map(|d| t.run_facets(t.run_of(d)).collect())
+                .collect();
+            assert_eq!(
+                facets,
+                vec![
+                    vec![(0, 1), (4, 7)],
+                    vec![(0, 1), (4, 7)],
+                    vec![],
+                    vec![(3, 2)],
+                    vec![(3, 2)],
+                    vec![(6, 0)],
+                    vec![(6, 0)],
+                ]
+            );
             let mut c = Cursor::new(Arc::new(t));
             let seen: Vec<(u32, u64, Vec<usize>)> = [0, 2, 5, 6, 7, 8, 19, 25, 30, 31]
                 .into_iter()
