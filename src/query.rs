@@ -401,19 +401,37 @@ pub fn parse_with(
     Ok((q, expanded))
 }
 
-/// Tokens of a text clause arranged as a phrase: bigrams, plus unigrams not covered by one,
-/// plus words; positions relative to the first.
+/// Tokens of a text clause arranged as a phrase, positions relative to the first: words;
+/// unigrams not covered by a bigram; and of each chain of bigrams (consecutive positions) the
+/// first, every other one after it, and the last. Those still cover every character at its
+/// place: 出口退税 is 出口@0 退税@2, 零公里二手车 is 零公@0 里二@2 手车@4. The index leaves a gap
+/// where punctuation breaks a chain (see the analyzer), so two bigrams two positions apart
+/// always sit in one unbroken run of text. Fewer terms: a third to two fifths less position
+/// data to read for each candidate passage.
 fn phrase_terms(tokens: &[AnalyzedToken]) -> Vec<(usize, String)> {
-    let covered: std::collections::HashSet<usize> = tokens
+    use std::collections::HashSet;
+    let bigrams: HashSet<usize> = tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Bigram)
-        .flat_map(|t| [t.position, t.position + 1])
+        .map(|t| t.position)
         .collect();
+    let covered: HashSet<usize> = bigrams.iter().flat_map(|&p| [p, p + 1]).collect();
+    // A bigram is skipped when the one before it is kept and another follows it.
+    let mut kept: HashSet<usize> = HashSet::new();
+    let mut positions: Vec<usize> = bigrams.iter().copied().collect();
+    positions.sort_unstable();
+    for &p in &positions {
+        let after_kept = p > 0 && kept.contains(&(p - 1));
+        if !after_kept || !bigrams.contains(&(p + 1)) {
+            kept.insert(p);
+        }
+    }
     let base = tokens.first().map_or(0, |t| t.position);
     tokens
         .iter()
         .filter(|t| match t.kind {
-            TokenKind::Bigram | TokenKind::Word => true,
+            TokenKind::Word => true,
+            TokenKind::Bigram => kept.contains(&t.position),
             TokenKind::Unigram => !covered.contains(&t.position),
         })
         .map(|t| (t.position - base, t.text.clone()))
@@ -877,8 +895,23 @@ mod tests {
     fn phrase_terms_cover_every_character() {
         let t = phrase_terms(&analyze("发〔2023〕12号"));
         let texts: Vec<_> = t.iter().map(|(_, s)| s.as_str()).collect();
-        assert_eq!(texts, vec!["发", "20", "02", "23", "12", "2号"]);
+        assert_eq!(texts, vec!["发", "20", "23", "12", "2号"]);
         let positions: Vec<_> = t.iter().map(|(p, _)| *p).collect();
-        assert_eq!(positions, vec![0, 1, 2, 3, 5, 6]);
+        assert_eq!(positions, vec![0, 2, 4, 7, 8]);
+        let cover = |s: &str| -> Vec<(usize, String)> { phrase_terms(&analyze(s)) };
+        let pairs = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
+            v.iter().map(|&(p, s)| (p, s.to_string())).collect()
+        };
+        assert_eq!(cover("海外仓"), pairs(&[(0, "海外"), (1, "外仓")]));
+        assert_eq!(cover("出口退税"), pairs(&[(0, "出口"), (2, "退税")]));
+        assert_eq!(
+            cover("反倾销调查"),
+            pairs(&[(0, "反倾"), (2, "销调"), (3, "调查")])
+        );
+        assert_eq!(
+            cover("零公里二手车"),
+            pairs(&[(0, "零公"), (2, "里二"), (4, "手车")])
+        );
+        assert_eq!(cover("补贴"), pairs(&[(0, "补贴")]));
     }
 }

@@ -7,7 +7,10 @@
 //!   between, a bigram token (this + next) is emitted at the same position. Whitespace between
 //!   gram characters is layout (`2023 年`, `外\n贸`) and does not break the chain;
 //! - a Latin word (a run of letters) is one token at one position, lower-cased and stemmed;
-//! - punctuation takes no position and breaks the bigram chain.
+//! - punctuation breaks the bigram chain; where it breaks one (after a gram character) it also
+//!   leaves a one-position gap, so that gram characters on either side are never at adjacent
+//!   positions. Phrase queries rely on it: they skip every other bigram of a chain
+//!   (出口@0 退税@2 for 出口退税), and without the gap 出口，退税 would match.
 
 use super::normalize::{fold_char, is_cjk};
 use super::stem::stem;
@@ -181,7 +184,11 @@ impl TokenStream for ProvisioTokenStream<'_> {
                     return true;
                 }
                 Class::Space => {}
-                Class::Other => self.prev_gram = None,
+                Class::Other => {
+                    if self.prev_gram.take().is_some() {
+                        self.position += 1;
+                    }
+                }
             }
         }
         false
@@ -230,6 +237,27 @@ mod tests {
         let broken: Vec<_> = texts("外\n贸 企业");
         assert_eq!(joined, broken);
         assert_eq!(texts("2023 年 5 月"), texts("2023年5月"));
+    }
+
+    #[test]
+    fn punctuation_after_gram_characters_leaves_a_gap() {
+        assert_eq!(
+            texts("出口，退税"),
+            vec![
+                ("出".into(), 0),
+                ("出口".into(), 0),
+                ("口".into(), 1),
+                ("退".into(), 3),
+                ("退税".into(), 3),
+                ("税".into(), 4),
+            ]
+        );
+        // One gap per break, however much punctuation; none between Latin words.
+        assert_eq!(texts("出（1）"), vec![("出".into(), 0), ("1".into(), 2)]);
+        assert_eq!(
+            texts("free, trade"),
+            vec![("free".into(), 0), ("trad".into(), 1)]
+        );
     }
 
     #[test]
