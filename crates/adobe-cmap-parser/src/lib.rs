@@ -609,6 +609,43 @@ end
         );
     }
 
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 2000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Never a panic, whatever the bytes: CMap-like fragments shuffled with junk.
+        #[test]
+        fn any_input_is_read_without_panicking(parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(vec![
+                    "beginbfchar", "endbfchar", "beginbfrange", "endbfrange",
+                    "begincodespacerange", "endcodespacerange", "begincidrange",
+                    "endcidrange", "begincidchar", "endcidchar", "[", "]", "<<", ">>",
+                    "<", ">", "(", ")", "\\", "%", "\n", " ", "/Name", "-1", "65535",
+                    "<0000>", "<FFFF>", "<D800>", "<DC00>", "<00000000>", "<FFFFFFFF>",
+                    "<0102030405>", "<4E2D>", "<0>", "<>",
+                ]).prop_map(|s| s.as_bytes().to_vec()),
+                proptest::collection::vec(proptest::num::u8::ANY, 0..8),
+            ],
+            0..40,
+        )) {
+            let input: Vec<u8> = parts.concat();
+            let map = get_unicode_map(&input).unwrap();
+            for text in map.values() {
+                proptest::prop_assert!(text.len() % 2 == 0);
+            }
+            let mapping = get_byte_mapping(&input).unwrap();
+            for r in &mapping.codespace {
+                proptest::prop_assert!((1..=4).contains(&r.width) && r.start <= r.end);
+            }
+        }
+    }
+
     #[test]
     fn lexer_tokens() {
         let mut lexer = Lexer::new(b"/Name 12 -3 1.5 <4e 2D> (a\\(b\\)\\101) [ ] << >> def");
