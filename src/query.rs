@@ -401,12 +401,13 @@ pub fn parse_with(
     Ok((q, expanded))
 }
 
-/// Tokens of a text clause arranged as a phrase, positions relative to the first: words;
-/// unigrams not covered by a bigram; and of each chain of bigrams (consecutive positions) the
+/// Tokens of a text clause arranged as a phrase, positions relative to the first: words,
+/// punctuation breaks, unigrams not covered by a bigram, and of each chain of bigrams
+/// (consecutive positions) the
 /// first, every other one after it, and the last. Those still cover every character at its
-/// place: 出口退税 is 出口@0 退税@2, 零公里二手车 is 零公@0 里二@2 手车@4. The index leaves a gap
-/// where punctuation breaks a chain (see the analyzer), so two bigrams two positions apart
-/// always sit in one unbroken run of text. Fewer terms: a third to two fifths less position
+/// place: 出口退税 is 出口@0 退税@2, 零公里二手车 is 零公@0 里二@2 手车@4. The index puts a break
+/// token where punctuation breaks a chain (see the analyzer), so two bigrams two positions
+/// apart always sit in one unbroken run of text. Fewer terms: a third to two fifths less position
 /// data to read for each candidate passage.
 fn phrase_terms(tokens: &[AnalyzedToken]) -> Vec<(usize, String)> {
     use std::collections::HashSet;
@@ -430,7 +431,7 @@ fn phrase_terms(tokens: &[AnalyzedToken]) -> Vec<(usize, String)> {
     tokens
         .iter()
         .filter(|t| match t.kind {
-            TokenKind::Word => true,
+            TokenKind::Word | TokenKind::Break => true,
             TokenKind::Bigram => kept.contains(&t.position),
             TokenKind::Unigram => !covered.contains(&t.position),
         })
@@ -895,9 +896,9 @@ mod tests {
     fn phrase_terms_cover_every_character() {
         let t = phrase_terms(&analyze("发〔2023〕12号"));
         let texts: Vec<_> = t.iter().map(|(_, s)| s.as_str()).collect();
-        assert_eq!(texts, vec!["发", "20", "23", "12", "2号"]);
+        assert_eq!(texts, vec!["发", "|", "20", "23", "|", "12", "2号"]);
         let positions: Vec<_> = t.iter().map(|(p, _)| *p).collect();
-        assert_eq!(positions, vec![0, 2, 4, 7, 8]);
+        assert_eq!(positions, vec![0, 1, 2, 4, 6, 7, 8]);
         let cover = |s: &str| -> Vec<(usize, String)> { phrase_terms(&analyze(s)) };
         let pairs = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
             v.iter().map(|&(p, s)| (p, s.to_string())).collect()

@@ -8,9 +8,11 @@
 //!   gram characters is layout (`2023 年`, `外\n贸`) and does not break the chain;
 //! - a Latin word (a run of letters) is one token at one position, lower-cased and stemmed;
 //! - punctuation breaks the bigram chain; where it breaks one (after a gram character) it also
-//!   leaves a one-position gap, so that gram characters on either side are never at adjacent
-//!   positions. Phrase queries rely on it: they skip every other bigram of a chain
-//!   (出口@0 退税@2 for 出口退税), and without the gap 出口，退税 would match.
+//!   takes a position with the [`BREAK`] token, so that gram characters on either side are never
+//!   at adjacent positions. Phrase queries rely on it: they skip every other bigram of a chain
+//!   (出口@0 退税@2 for 出口退税), and without the position 出口，退税 would match. A query
+//!   that contains the break (`"出口，退税"`) matches the break, not any character in its
+//!   place.
 
 use super::normalize::{fold_char, is_cjk};
 use super::stem::stem;
@@ -22,12 +24,18 @@ pub const TOKENIZER_NAME: &str = "provisio";
 /// Longest Latin word kept whole (longer runs are cut; they are never real words).
 const MAX_WORD_CHARS: usize = 64;
 
+/// The token where punctuation breaks a chain of gram characters. No text yields it otherwise:
+/// punctuation is never a token of its own.
+pub const BREAK: &str = "|";
+
 /// What kind of token, for callers that build queries from tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
     Unigram,
     Bigram,
     Word,
+    /// Punctuation after a gram character ([`BREAK`]).
+    Break,
 }
 
 /// One analyzed token with its kind.
@@ -186,7 +194,12 @@ impl TokenStream for ProvisioTokenStream<'_> {
                 Class::Space => {}
                 Class::Other => {
                     if self.prev_gram.take().is_some() {
+                        let position = self.position;
                         self.position += 1;
+                        self.token.text.clear();
+                        self.token.text.push_str(BREAK);
+                        self.emit(TokenKind::Break, position, start, start + c.len_utf8());
+                        return true;
                     }
                 }
             }
@@ -240,20 +253,29 @@ mod tests {
     }
 
     #[test]
-    fn punctuation_after_gram_characters_leaves_a_gap() {
+    fn punctuation_after_gram_characters_takes_a_position() {
         assert_eq!(
             texts("出口，退税"),
             vec![
                 ("出".into(), 0),
                 ("出口".into(), 0),
                 ("口".into(), 1),
+                (BREAK.into(), 2),
                 ("退".into(), 3),
                 ("退税".into(), 3),
                 ("税".into(), 4),
             ]
         );
-        // One gap per break, however much punctuation; none between Latin words.
-        assert_eq!(texts("出（1）"), vec![("出".into(), 0), ("1".into(), 2)]);
+        // One break per run of punctuation; none between Latin words.
+        assert_eq!(
+            texts("出（1）"),
+            vec![
+                ("出".into(), 0),
+                (BREAK.into(), 1),
+                ("1".into(), 2),
+                (BREAK.into(), 3)
+            ]
+        );
         assert_eq!(
             texts("free, trade"),
             vec![("free".into(), 0), ("trad".into(), 1)]

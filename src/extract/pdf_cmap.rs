@@ -417,6 +417,25 @@ mod tests {
     }
 
     #[test]
+    fn pdf_extract_reads_cmaps_with_provisio_s_reader() {
+        // One adobe-cmap-parser in the build, and it is the path crate: a pdf-extract that
+        // asked for another version would silently bring back the slow, panicking parser.
+        let lock = include_str!("../../Cargo.lock");
+        let entries: Vec<&str> = lock
+            .split("[[package]]")
+            .filter(|p| p.contains("name = \"adobe-cmap-parser\""))
+            .collect();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert!(!entries[0].contains("source ="), "{}", entries[0]);
+        // And it reads what the crates.io parser refused (a wrong count).
+        let map = adobe_cmap_parser::get_unicode_map(b"9 beginbfchar <01> <0041> endbfchar");
+        assert_eq!(
+            map.unwrap().get(&1).map(Vec::as_slice),
+            Some(&[0, b'A'][..])
+        );
+    }
+
+    #[test]
     fn to_unicode_cmap_lists_codes_in_chunks() {
         let mut map = BTreeMap::new();
         map.insert((0xC4E3, 2), "你".to_string());

@@ -126,7 +126,11 @@ fn phrases_do_not_match_across_punctuation() {
     assert_eq!(found("\"出口退税\""), vec!["a.txt"]);
     // (Unquoted, a run this long is matched loosely, by most of its bigrams.)
     assert_eq!(found("\"零公里二手车\""), vec!["d.txt"]);
-    // The punctuated forms still find themselves.
+    // The punctuated forms find themselves, and punctuation is not a wildcard for a
+    // character (出口和退税) or a word.
+    ws.write("f.txt", "出口和退税、出口 tax 退税。\n");
+    ws.index();
     assert_eq!(found("\"出口，退税\""), vec!["b.txt"]);
     assert_eq!(found("\"零公里，二手车\""), vec!["c.txt"]);
+    assert_eq!(found("\"出口、进退税\""), vec!["e.txt"]);
 }
