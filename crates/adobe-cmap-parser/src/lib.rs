@@ -9,12 +9,14 @@
 //!   the bytes with no backtracking and one allocation per string.
 //! - **Tolerance.** It never fails and never panics. The operand counts before `begin…`
 //!   operators are often wrong in real files, so entries are read up to the matching `end…`
-//!   instead; malformed entries are skipped, odd-length hex strings padded with 0 (as the PDF
-//!   spec says), oversized ranges clipped. Destinations that pdf-extract would panic on (odd
-//!   byte counts, invalid UTF-16) are not returned.
+//!   instead; malformed entries are skipped (a stray operand does not shift the ones after
+//!   it), odd-length hex strings padded with 0 (as the PDF spec says), each range clipped to
+//!   65,536 codes and all of a CMap's ranges to 2²⁰. Destinations that pdf-extract would panic
+//!   on (odd byte counts, invalid UTF-16) are not returned.
 //! - **Correct byte mappings.** A codespace range's width is the byte length of its bounds,
 //!   and every entry of a `begincidrange` block is read (the crates.io version halves the
-//!   width and mis-steps after the first entry); `begincidchar` entries are read too.
+//!   width and mis-steps after the first entry); `begincidchar` entries are read too. CID
+//!   offsets are reported as 0, for pdf-extract's sake (see [`get_byte_mapping`]).
 
 use std::collections::HashMap;
 
@@ -45,6 +47,13 @@ pub struct ByteMapping {
 /// Most codes one range entry may expand to (a hostile `<00000000> <FFFFFFFF>` would
 /// otherwise ask for four billion map entries).
 const MAX_RANGE: u32 = 0x1_0000;
+/// Most codes all the ranges of one CMap may expand to together (pdf-extract reads a font's
+/// CMap on every page that uses it, so a stream of many full ranges costs that much per page).
+const MAX_EXPANDED: usize = 1 << 20;
+/// Most codespace and CID ranges kept from one CMap (pdf-extract scans them all for every
+/// character; real CMaps have a handful of codespaces and a few thousand CID ranges at most).
+const MAX_CODESPACES: usize = 256;
+const MAX_CID_RANGES: usize = 1 << 16;
 
 /// Codes to Unicode of a `/ToUnicode` CMap (`bfchar` and `bfrange`), each value UTF-16BE.
 ///
@@ -52,9 +61,12 @@ const MAX_RANGE: u32 = 0x1_0000;
 /// pdf-extract calls.
 pub fn get_unicode_map(input: &[u8]) -> Result<HashMap<u32, Vec<u8>>, &'static str> {
     let mut map = HashMap::new();
+    let mut budget = MAX_EXPANDED;
     for_each_block(input, |block, operands| match block {
         b"bfchar" => {
-            for pair in operands.chunks_exact(2) {
+            for pair in entries(operands, 2, |e| {
+                matches!(e, [Operand::Bytes(_), Operand::Bytes(_)])
+            }) {
                 if let [Operand::Bytes(code), Operand::Bytes(text)] = pair {
                     if let (Some(code), Some(text)) = (code_of(code), utf16(text)) {
                         map.insert(code, text);
@@ -63,14 +75,29 @@ pub fn get_unicode_map(input: &[u8]) -> Result<HashMap<u32, Vec<u8>>, &'static s
             }
         }
         b"bfrange" => {
-            for entry in operands.chunks_exact(3) {
+            let shape = |e: &[Operand]| {
+                matches!(
+                    e,
+                    [
+                        Operand::Bytes(_),
+                        Operand::Bytes(_),
+                        Operand::Bytes(_) | Operand::Array(_)
+                    ]
+                )
+            };
+            for entry in entries(operands, 3, shape) {
                 let [Operand::Bytes(lo), Operand::Bytes(hi), first] = entry else {
                     continue;
                 };
                 let (Some(lo), Some(hi)) = (code_of(lo), code_of(hi)) else {
                     continue;
                 };
-                let hi = hi.min(lo.saturating_add(MAX_RANGE - 1));
+                if lo > hi || budget == 0 {
+                    continue;
+                }
+                let n = (hi - lo).min(MAX_RANGE - 1).min(budget as u32 - 1);
+                budget -= n as usize + 1;
+                let hi = lo + n;
                 match first {
                     Operand::Bytes(text) => {
                         let Some(text) = utf16(text) else { continue };
@@ -98,16 +125,26 @@ pub fn get_unicode_map(input: &[u8]) -> Result<HashMap<u32, Vec<u8>>, &'static s
 
 /// Codespace and CID ranges of an encoding CMap (`codespacerange`, `cidrange`, `cidchar`).
 ///
+/// Every range is reported with `dst_CID_lo` 0, whatever CID the CMap gives it: pdf-extract
+/// adds `dst_CID_lo` to a code and uses the sum both to look up the font's ToUnicode map, which
+/// is keyed by *code*, and its widths, keyed by CID. Reporting 0 keeps the text right (the
+/// widths are right too wherever codes are CIDs, as in every identity range). The ranges
+/// still say which codes the CMap maps.
+///
 /// Always `Ok`, like [`get_unicode_map`].
 pub fn get_byte_mapping(input: &[u8]) -> Result<ByteMapping, &'static str> {
     let mut mapping = ByteMapping::default();
-    let cid = |n: &i64| u32::try_from(*n).ok();
+    let cid = |n: &i64| u32::try_from(*n).is_ok();
     for_each_block(input, |block, operands| match block {
         b"codespacerange" => {
-            for pair in operands.chunks_exact(2) {
+            let shape = |e: &[Operand]| matches!(e, [Operand::Bytes(_), Operand::Bytes(_)]);
+            for pair in entries(operands, 2, shape) {
                 if let [Operand::Bytes(lo), Operand::Bytes(hi)] = pair {
                     if let (Some(start), Some(end)) = (code_of(lo), code_of(hi)) {
-                        if lo.len() == hi.len() && start <= end {
+                        if lo.len() == hi.len()
+                            && start <= end
+                            && mapping.codespace.len() < MAX_CODESPACES
+                        {
                             let width = lo.len() as u32;
                             mapping.codespace.push(CodeRange { width, start, end });
                         }
@@ -116,21 +153,27 @@ pub fn get_byte_mapping(input: &[u8]) -> Result<ByteMapping, &'static str> {
             }
         }
         b"cidrange" => {
-            for entry in operands.chunks_exact(3) {
+            let shape = |e: &[Operand]| {
+                matches!(e, [Operand::Bytes(_), Operand::Bytes(_), Operand::Int(_)])
+            };
+            for entry in entries(operands, 3, shape) {
                 if let [Operand::Bytes(lo), Operand::Bytes(hi), Operand::Int(n)] = entry {
-                    if let (Some(lo), Some(hi), Some(n)) = (code_of(lo), code_of(hi), cid(n)) {
-                        if lo <= hi {
-                            mapping.cid.push(cid_range(lo, hi, n));
+                    if let (Some(lo), Some(hi), true) = (code_of(lo), code_of(hi), cid(n)) {
+                        if lo <= hi && mapping.cid.len() < MAX_CID_RANGES {
+                            mapping.cid.push(code_range(lo, hi));
                         }
                     }
                 }
             }
         }
         b"cidchar" => {
-            for pair in operands.chunks_exact(2) {
+            let shape = |e: &[Operand]| matches!(e, [Operand::Bytes(_), Operand::Int(_)]);
+            for pair in entries(operands, 2, shape) {
                 if let [Operand::Bytes(code), Operand::Int(n)] = pair {
-                    if let (Some(code), Some(n)) = (code_of(code), cid(n)) {
-                        mapping.cid.push(cid_range(code, code, n));
+                    if let (Some(code), true) = (code_of(code), cid(n)) {
+                        if mapping.cid.len() < MAX_CID_RANGES {
+                            mapping.cid.push(code_range(code, code));
+                        }
                     }
                 }
             }
@@ -138,6 +181,28 @@ pub fn get_byte_mapping(input: &[u8]) -> Result<ByteMapping, &'static str> {
         _ => {}
     });
     Ok(mapping)
+}
+
+/// The entries of a block: runs of `n` operands of the expected shape. Where the operands do
+/// not fit it (one missing, one stray), reading moves on by one operand and finds the next
+/// entry that does, instead of pairing every later operand wrongly.
+fn entries<'a>(
+    operands: &'a [Operand],
+    n: usize,
+    shape: impl Fn(&[Operand]) -> bool + 'a,
+) -> impl Iterator<Item = &'a [Operand]> + 'a {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at + n <= operands.len() {
+            let entry = &operands[at..at + n];
+            if shape(entry) {
+                at += n;
+                return Some(entry);
+            }
+            at += 1;
+        }
+        None
+    })
 }
 
 /// Calls `read` with each `begin<name> … end<name>` block's name and operands. The operand
@@ -149,18 +214,23 @@ fn for_each_block(input: &[u8], mut read: impl FnMut(&[u8], &[Operand])) {
             if let Some(name) = word.strip_prefix(b"begin") {
                 let mut end = b"end".to_vec();
                 end.extend_from_slice(name);
-                let operands = lexer.operands(&end);
+                // Names, reals and brackets never belong to an entry: a stray one is dropped
+                // rather than shifting the pairing of the rest of the block.
+                let mut operands = lexer.operands(&end);
+                operands.retain(|o| !matches!(o, Operand::Other));
                 read(name, &operands);
             }
         }
     }
 }
 
-fn cid_range(src_code_lo: u32, src_code_hi: u32, dst_cid_lo: u32) -> CIDRange {
+/// Codes `src_code_lo..=src_code_hi` as pdf-extract should see them (see
+/// [`get_byte_mapping`]).
+fn code_range(src_code_lo: u32, src_code_hi: u32) -> CIDRange {
     CIDRange {
         src_code_lo,
         src_code_hi,
-        dst_CID_lo: dst_cid_lo,
+        dst_CID_lo: 0,
     }
 }
 
@@ -550,6 +620,33 @@ end
     }
 
     #[test]
+    fn stray_operands_do_not_shift_later_entries() {
+        let text_of = |input: &[u8], code| text(&get_unicode_map(input).unwrap(), code);
+        // A stray name between a code and its text, a real number between entries.
+        let input = b"beginbfchar <01> /junk <0041> 1.5 <02> <0042> endbfchar";
+        assert_eq!(text_of(input, 1).as_deref(), Some("A"));
+        assert_eq!(text_of(input, 2).as_deref(), Some("B"));
+        // A bfrange entry with a number where its text should be is skipped, not paired on.
+        let input = b"beginbfrange <10> <11> 7 <20> <21> <0061> endbfrange";
+        let map = get_unicode_map(input).unwrap();
+        assert_eq!(text(&map, 0x21).as_deref(), Some("b"));
+        assert_eq!(map.len(), 2);
+    }
+
+    #[test]
+    fn expansion_has_a_budget_per_cmap() {
+        // 32 full ranges of 3-byte codes would be two million codes.
+        let mut input = b"beginbfrange\n".to_vec();
+        for hi in 0..32u8 {
+            input.extend_from_slice(format!("<{hi:02X}0000> <{hi:02X}FFFF> <4E00>\n").as_bytes());
+        }
+        input.extend_from_slice(b"endbfrange");
+        let map = get_unicode_map(&input).unwrap();
+        assert!(map.len() <= MAX_EXPANDED, "{}", map.len());
+        assert!(map.len() > MAX_EXPANDED / 2, "{}", map.len());
+    }
+
+    #[test]
     fn hostile_input_is_bounded_and_never_panics() {
         let huge =
             get_unicode_map(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange").unwrap();
@@ -602,9 +699,10 @@ end
         assert_eq!(
             mapping.cid,
             vec![
-                cid_range(0, 0x80, 0),
-                cid_range(0x8140, 0xFEFE, 100),
-                cid_range(0xFF, 0xFF, 7),
+                // Offsets are reported as 0: see get_byte_mapping.
+                code_range(0, 0x80),
+                code_range(0x8140, 0xFEFE),
+                code_range(0xFF, 0xFF),
             ]
         );
     }
