@@ -185,7 +185,7 @@ pub(crate) fn count<'a>(
         if slot.is_none() {
             let reader = searcher.segment_reader(addr.segment_ord);
             let table = crate::tables::table(reader)?;
-            table.provisions(reader)?;
+            table.load_facets(reader)?;
             let ff = reader.fast_fields();
             let mut facets = Vec::with_capacity(N);
             for (i, name) in FACET_FIELDS.iter().enumerate() {

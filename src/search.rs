@@ -227,7 +227,7 @@ impl Collector for GroupCollector {
             table: {
                 let table = crate::tables::table(reader)?;
                 if self.facets {
-                    table.provisions(reader)?;
+                    table.load_facets(reader)?;
                 }
                 crate::tables::Cursor::new(table)
             },
@@ -256,17 +256,10 @@ impl Collector for GroupCollector {
             None => Default::default(),
         };
         all.reserve(total - all.len());
-        let remap = |dictionary: &mut crate::facets::Dictionary, names| {
-            let ids = dictionary.ids_of(names);
-            let same = ids.iter().enumerate().all(|(i, &id)| i == id);
-            (self.facets && !same).then_some(ids)
-        };
-        let ids = remap(&mut dictionary, names);
+        // Its provision values are the first in the dictionary: its ordinals are the ids.
+        dictionary.ids_of(names);
         let mut emptied = false;
         for i in 0..all.len() {
-            if let Some(ids) = &ids {
-                all[i].1.provisions = crate::facets::Dictionary::remap(ids, &all[i].1.provisions);
-            }
             match at.entry(all[i].0) {
                 std::collections::hash_map::Entry::Occupied(e) => {
                     // Two runs of one document in this segment: join them, leave an empty
@@ -281,10 +274,11 @@ impl Collector for GroupCollector {
             }
         }
         for (groups, names) in fruits {
-            let ids = remap(&mut dictionary, names);
+            let ids = dictionary.ids_of(names);
+            let same = ids.iter().enumerate().all(|(i, &id)| i == id);
             for (key, mut group) in groups {
-                if let Some(ids) = &ids {
-                    group.provisions = crate::facets::Dictionary::remap(ids, &group.provisions);
+                if self.facets && !same {
+                    group.provisions = crate::facets::Dictionary::remap(&ids, &group.provisions);
                 }
                 match at.entry(key) {
                     std::collections::hash_map::Entry::Occupied(e) => {

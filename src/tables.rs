@@ -47,14 +47,15 @@ pub(crate) struct SegmentTable {
     run_starts: Vec<DocId>,
     /// The `doc_key` of each run.
     run_keys: Vec<u64>,
-    /// The provisions of every passage, read when a search first counts facets (or when a
-    /// reader warms up): a one-shot command-line search without facets need not read them.
-    provisions: OnceLock<Provisions>,
+    /// What facet counts need (every passage's provisions, every run's document-level
+    /// values), read when a search first counts facets (or when a reader warms up): a one-shot
+    /// command-line search without facets need not read them.
+    facets: OnceLock<FacetData>,
 }
 
 /// The provisions of a segment's passages, and the document-level facet values of its runs.
 #[derive(Debug, Default)]
-struct Provisions {
+struct FacetData {
     tags: Tags,
     /// The provision value of each segment-local term ordinal.
     names: Vec<String>,
@@ -135,15 +136,15 @@ impl SegmentTable {
     /// The provision value of each segment-local term ordinal (empty until the provisions
     /// were read).
     pub(crate) fn provision_names(&self) -> &[String] {
-        self.provisions.get().map_or(&[], |p| &p.names)
+        self.facets.get().map_or(&[], |p| &p.names)
     }
 
-    /// The provisions of the segment's passages and the facet values of its runs, read on
-    /// first use.
-    pub(crate) fn provisions(&self, reader: &SegmentReader) -> tantivy::Result<()> {
-        if self.provisions.get().is_none() {
-            let p = Provisions::read(reader, &self.run_starts)?;
-            self.provisions.get_or_init(|| p);
+    /// Read the provisions of the segment's passages and the facet values of its runs, unless
+    /// already read.
+    pub(crate) fn load_facets(&self, reader: &SegmentReader) -> tantivy::Result<()> {
+        if self.facets.get().is_none() {
+            let p = FacetData::read(reader, &self.run_starts)?;
+            self.facets.get_or_init(|| p);
         }
         Ok(())
     }
@@ -156,9 +157,9 @@ impl SegmentTable {
     }
 
     /// The document-level facet values of run `run` as (facet index, term ordinal): none
-    /// until [`SegmentTable::provisions`] has read them.
+    /// until [`SegmentTable::load_facets`] has read them.
     pub(crate) fn run_facets(&self, run: usize) -> impl Iterator<Item = (usize, u64)> + '_ {
-        let values = self.provisions.get().map_or(&[][..], |p| {
+        let values = self.facets.get().map_or(&[][..], |p| {
             match (p.run_offsets.get(run), p.run_offsets.get(run + 1)) {
                 (Some(&from), Some(&to)) => &p.run_facets[from as usize..to as usize],
                 _ => &[],
@@ -170,14 +171,14 @@ impl SegmentTable {
     }
 }
 
-impl Provisions {
-    fn read(reader: &SegmentReader, run_starts: &[DocId]) -> tantivy::Result<Provisions> {
+impl FacetData {
+    fn read(reader: &SegmentReader, run_starts: &[DocId]) -> tantivy::Result<FacetData> {
         let (run_offsets, run_facets) = read_run_facets(reader, run_starts)?;
         let Some(col) = reader.fast_fields().str("provision")? else {
-            return Ok(Provisions {
+            return Ok(FacetData {
                 run_offsets,
                 run_facets,
-                ..Provisions::default()
+                ..FacetData::default()
             });
         };
         let max = reader.max_doc();
@@ -204,7 +205,7 @@ impl Provisions {
                 }
             }
         };
-        Ok(Provisions {
+        Ok(FacetData {
             tags,
             names: crate::facets::term_names(&col),
             run_offsets,
@@ -214,7 +215,7 @@ impl Provisions {
 }
 
 /// The document-level facet values of each run, from its first passage (a document's
-/// passages all carry the same), as offsets and packed values (see [`Provisions`]).
+/// passages all carry the same), as offsets and packed values (see [`FacetData`]).
 fn read_run_facets(
     reader: &SegmentReader,
     run_starts: &[DocId],
@@ -286,10 +287,10 @@ impl Cursor {
     /// Add the provision term ordinals of passage `doc` to `into` (ascending `doc`, like
     /// [`Cursor::run`]).
     pub(crate) fn add_tags(&mut self, doc: DocId, into: &mut crate::facets::Bits) {
-        let Some(provisions) = self.table.provisions.get() else {
+        let Some(facets) = self.table.facets.get() else {
             return;
         };
-        match &provisions.tags {
+        match &facets.tags {
             Tags::None => {}
             Tags::Narrow(masks) => into.add_word(u64::from(masks[doc as usize])),
             Tags::Wide(masks) => into.add_word(masks[doc as usize]),
@@ -371,7 +372,7 @@ pub struct TableWarmer {
 impl tantivy::Warmer for TableWarmer {
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
         for reader in searcher.segment_readers() {
-            table(reader)?.provisions(reader)?;
+            table(reader)?.load_facets(reader)?;
             self.warmed
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -449,7 +450,7 @@ mod tests {
             let t = SegmentTable {
                 run_starts: vec![0, 5, 6, 20],
                 run_keys: vec![7, 9, 7, 3],
-                provisions: OnceLock::from(Provisions {
+                facets: OnceLock::from(FacetData {
                     tags,
                     names: Vec::new(),
                     run_offsets: vec![0, 2, 2, 3, 4],

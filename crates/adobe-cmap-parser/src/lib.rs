@@ -64,31 +64,24 @@ pub fn get_unicode_map(input: &[u8]) -> Result<HashMap<u32, Vec<u8>>, &'static s
     let mut budget = MAX_EXPANDED;
     for_each_block(input, |block, operands| match block {
         b"bfchar" => {
-            for pair in entries(operands, 2, |e| {
-                matches!(e, [Operand::Bytes(_), Operand::Bytes(_)])
-            }) {
-                if let [Operand::Bytes(code), Operand::Bytes(text)] = pair {
-                    if let (Some(code), Some(text)) = (code_of(code), utf16(text)) {
-                        map.insert(code, text);
-                    }
+            let pairs = entries(operands, 2, |e| match e {
+                [Operand::Bytes(code), Operand::Bytes(text)] => Some((code, text)),
+                _ => None,
+            });
+            for (code, text) in pairs {
+                if let (Some(code), Some(text)) = (code_of(code), utf16(text)) {
+                    map.insert(code, text);
                 }
             }
         }
         b"bfrange" => {
-            let shape = |e: &[Operand]| {
-                matches!(
-                    e,
-                    [
-                        Operand::Bytes(_),
-                        Operand::Bytes(_),
-                        Operand::Bytes(_) | Operand::Array(_)
-                    ]
-                )
-            };
-            for entry in entries(operands, 3, shape) {
-                let [Operand::Bytes(lo), Operand::Bytes(hi), first] = entry else {
-                    continue;
-                };
+            let ranges = entries(operands, 3, |e| match e {
+                [Operand::Bytes(lo), Operand::Bytes(hi), first @ (Operand::Bytes(_) | Operand::Array(_))] => {
+                    Some((lo, hi, first))
+                }
+                _ => None,
+            });
+            for (lo, hi, first) in ranges {
                 let (Some(lo), Some(hi)) = (code_of(lo), code_of(hi)) else {
                     continue;
                 };
@@ -134,46 +127,47 @@ pub fn get_unicode_map(input: &[u8]) -> Result<HashMap<u32, Vec<u8>>, &'static s
 /// Always `Ok`, like [`get_unicode_map`].
 pub fn get_byte_mapping(input: &[u8]) -> Result<ByteMapping, &'static str> {
     let mut mapping = ByteMapping::default();
-    let cid = |n: &i64| u32::try_from(*n).is_ok();
+    let valid_cid = |n: &i64| u32::try_from(*n).is_ok();
     for_each_block(input, |block, operands| match block {
         b"codespacerange" => {
-            let shape = |e: &[Operand]| matches!(e, [Operand::Bytes(_), Operand::Bytes(_)]);
-            for pair in entries(operands, 2, shape) {
-                if let [Operand::Bytes(lo), Operand::Bytes(hi)] = pair {
-                    if let (Some(start), Some(end)) = (code_of(lo), code_of(hi)) {
-                        if lo.len() == hi.len()
-                            && start <= end
-                            && mapping.codespace.len() < MAX_CODESPACES
-                        {
-                            let width = lo.len() as u32;
-                            mapping.codespace.push(CodeRange { width, start, end });
-                        }
+            let pairs = entries(operands, 2, |e| match e {
+                [Operand::Bytes(lo), Operand::Bytes(hi)] => Some((lo, hi)),
+                _ => None,
+            });
+            for (lo, hi) in pairs {
+                if let (Some(start), Some(end)) = (code_of(lo), code_of(hi)) {
+                    if lo.len() == hi.len()
+                        && start <= end
+                        && mapping.codespace.len() < MAX_CODESPACES
+                    {
+                        let width = lo.len() as u32;
+                        mapping.codespace.push(CodeRange { width, start, end });
                     }
                 }
             }
         }
         b"cidrange" => {
-            let shape = |e: &[Operand]| {
-                matches!(e, [Operand::Bytes(_), Operand::Bytes(_), Operand::Int(_)])
-            };
-            for entry in entries(operands, 3, shape) {
-                if let [Operand::Bytes(lo), Operand::Bytes(hi), Operand::Int(n)] = entry {
-                    if let (Some(lo), Some(hi), true) = (code_of(lo), code_of(hi), cid(n)) {
-                        if lo <= hi && mapping.cid.len() < MAX_CID_RANGES {
-                            mapping.cid.push(code_range(lo, hi));
-                        }
+            let ranges = entries(operands, 3, |e| match e {
+                [Operand::Bytes(lo), Operand::Bytes(hi), Operand::Int(n)] => Some((lo, hi, n)),
+                _ => None,
+            });
+            for (lo, hi, n) in ranges {
+                if let (Some(lo), Some(hi), true) = (code_of(lo), code_of(hi), valid_cid(n)) {
+                    if lo <= hi && mapping.cid.len() < MAX_CID_RANGES {
+                        mapping.cid.push(code_range(lo, hi));
                     }
                 }
             }
         }
         b"cidchar" => {
-            let shape = |e: &[Operand]| matches!(e, [Operand::Bytes(_), Operand::Int(_)]);
-            for pair in entries(operands, 2, shape) {
-                if let [Operand::Bytes(code), Operand::Int(n)] = pair {
-                    if let (Some(code), true) = (code_of(code), cid(n)) {
-                        if mapping.cid.len() < MAX_CID_RANGES {
-                            mapping.cid.push(code_range(code, code));
-                        }
+            let pairs = entries(operands, 2, |e| match e {
+                [Operand::Bytes(code), Operand::Int(n)] => Some((code, n)),
+                _ => None,
+            });
+            for (code, n) in pairs {
+                if let (Some(code), true) = (code_of(code), valid_cid(n)) {
+                    if mapping.cid.len() < MAX_CID_RANGES {
+                        mapping.cid.push(code_range(code, code));
                     }
                 }
             }
@@ -183,19 +177,19 @@ pub fn get_byte_mapping(input: &[u8]) -> Result<ByteMapping, &'static str> {
     Ok(mapping)
 }
 
-/// The entries of a block: runs of `n` operands of the expected shape. Where the operands do
-/// not fit it (one missing, one stray), reading moves on by one operand and finds the next
-/// entry that does, instead of pairing every later operand wrongly.
-fn entries<'a>(
+/// The entries of a block: runs of `n` operands that `shape` accepts (and turns into the
+/// entry's parts). Where the operands do not fit (one missing, one of the wrong kind), reading
+/// moves on by one operand and finds the next entry that does, instead of pairing every later
+/// operand wrongly.
+fn entries<'a, T>(
     operands: &'a [Operand],
     n: usize,
-    shape: impl Fn(&[Operand]) -> bool + 'a,
-) -> impl Iterator<Item = &'a [Operand]> + 'a {
+    shape: impl Fn(&'a [Operand]) -> Option<T> + 'a,
+) -> impl Iterator<Item = T> + 'a {
     let mut at = 0;
     std::iter::from_fn(move || {
         while at + n <= operands.len() {
-            let entry = &operands[at..at + n];
-            if shape(entry) {
+            if let Some(entry) = shape(&operands[at..at + n]) {
                 at += n;
                 return Some(entry);
             }
