@@ -17,8 +17,8 @@ use crate::index::schema::Fields;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -92,6 +92,9 @@ pub struct HighlightPattern {
     pub terms: Vec<(usize, String)>,
     /// Loose patterns highlight every term on its own.
     pub loose: bool,
+    /// The last term is one gram character that matches any token starting with it (see
+    /// [`Phrase::prefix`]); only its character is highlighted.
+    pub prefix: bool,
 }
 
 #[derive(Debug)]
@@ -401,14 +404,31 @@ pub fn parse_with(
     Ok((q, expanded))
 }
 
+/// The terms of a text clause, arranged as a phrase (see [`phrase_terms`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Phrase {
+    /// `(position relative to the first token, term)`, in position order.
+    terms: Vec<(usize, String)>,
+    /// The last term is a single gram character that ends the text (`税`, `A股`, `iPhone 5`).
+    /// In an indexed text that character may be followed by another one, and then its
+    /// position holds a bigram, not its unigram (the analyzer keeps unigrams for the last
+    /// character of a chain only): it matches every term that starts with it.
+    prefix: bool,
+}
+
 /// Tokens of a text clause arranged as a phrase, positions relative to the first: words,
-/// punctuation breaks, unigrams not covered by a bigram, and of each chain of bigrams
-/// (consecutive positions) the first, every other one after it, and the last. Those still
-/// cover every character at its place: 出口退税 is 出口@0 退税@2, 零公里二手车 is 零公@0 里二@2
-/// 手车@4. The index puts a break token where punctuation breaks a chain (see the analyzer),
-/// so two bigrams two positions apart always sit in one unbroken run of text. Fewer terms: a
-/// third to two fifths less position data to read for each candidate passage.
-fn phrase_terms(tokens: &[AnalyzedToken]) -> Vec<(usize, String)> {
+/// punctuation breaks, unigrams not covered by a bigram (single gram characters), and of
+/// each chain of bigrams (consecutive positions) the first, every other one after it, and the
+/// last. Those still cover every character at its place: 出口退税 is 出口@0 退税@2,
+/// 零公里二手车 is 零公@0 里二@2 手车@4. The index puts a break token where punctuation breaks
+/// a chain (see the analyzer), so two bigrams two positions apart always sit in one unbroken
+/// run of text. Fewer terms: a third to two fifths less position data to read for each
+/// candidate passage.
+///
+/// A single gram character before a word or a break is a unigram in the index too (it ends
+/// its chain there as well); one at the very end of the text may not be, so it becomes a
+/// prefix ([`Phrase::prefix`]).
+fn phrase_terms(tokens: &[AnalyzedToken]) -> Phrase {
     use std::collections::HashSet;
     let bigrams: HashSet<usize> = tokens
         .iter()
@@ -430,7 +450,10 @@ fn phrase_terms(tokens: &[AnalyzedToken]) -> Vec<(usize, String)> {
         }
     }
     let base = tokens.first().map_or(0, |t| t.position);
-    tokens
+    let prefix = tokens
+        .last()
+        .is_some_and(|t| t.kind == TokenKind::Unigram && !covered.contains(&t.position));
+    let terms = tokens
         .iter()
         .filter(|t| match t.kind {
             TokenKind::Word | TokenKind::Break => true,
@@ -438,7 +461,8 @@ fn phrase_terms(tokens: &[AnalyzedToken]) -> Vec<(usize, String)> {
             TokenKind::Unigram => !covered.contains(&t.position),
         })
         .map(|t| (t.position - base, t.text.clone()))
-        .collect()
+        .collect();
+    Phrase { terms, prefix }
 }
 
 fn is_loose(text: &str, quoted: bool) -> bool {
@@ -456,25 +480,96 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
-fn phrase_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
-    match terms {
-        [] => None,
-        [(_, t)] => Some(term_query(field, t)),
-        _ => Some(Box::new(PhraseQuery::new_with_offset(
-            terms
-                .iter()
-                .map(|(p, t)| (*p, Term::from_field_text(field, t)))
-                .collect(),
-        ))),
+fn phrase_query(field: Field, phrase: &Phrase) -> Option<Box<dyn Query>> {
+    let terms: Vec<(usize, Term)> = phrase
+        .terms
+        .iter()
+        .map(|(p, t)| (*p, Term::from_field_text(field, t)))
+        .collect();
+    match (terms.len(), phrase.prefix) {
+        (0, _) => None,
+        (_, true) => Some(Box::new(PrefixPhraseQuery { terms })),
+        (1, false) => Some(term_query(field, &phrase.terms[0].1)),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+    }
+}
+
+/// A phrase whose last term is a prefix, expanded to every term of the index that starts with
+/// it. tantivy's [`PhrasePrefixQuery`] expands to at most a set number of terms (50 by
+/// default, and it reserves room for as many as it is allowed); this counts the terms the
+/// prefix has in the searcher's segments first and allows exactly those, so a match is never
+/// missed.
+#[derive(Clone, Debug)]
+struct PrefixPhraseQuery {
+    /// `(offset, term)`, the prefix last.
+    terms: Vec<(usize, Term)>,
+}
+
+impl PrefixPhraseQuery {
+    /// The most terms that start with the prefix in any one segment.
+    fn expansions(&self, searcher: &tantivy::Searcher) -> tantivy::Result<u32> {
+        let Some((_, prefix)) = self.terms.last() else {
+            return Ok(0);
+        };
+        let bytes = prefix.serialized_value_bytes();
+        let mut most = 0u32;
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(prefix.field())?;
+            let mut range = inverted.terms().range().ge(bytes);
+            if let Some(end) = prefix_end(bytes) {
+                range = range.lt(end);
+            }
+            let mut stream = range.into_stream()?;
+            let mut n = 0u32;
+            while stream.advance() {
+                n = n.saturating_add(1);
+            }
+            most = most.max(n);
+        }
+        Ok(most)
+    }
+}
+
+/// The smallest byte string greater than every string starting with `prefix`, if any.
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+impl Query for PrefixPhraseQuery {
+    fn weight(
+        &self,
+        enable_scoring: tantivy::query::EnableScoring<'_>,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+        let expansions = match enable_scoring.searcher() {
+            Some(searcher) => self.expansions(searcher)?,
+            None => u32::from(u16::MAX),
+        };
+        let mut query = PhrasePrefixQuery::new_with_offset(self.terms.clone());
+        query.set_max_expansions(expansions.max(1));
+        query.weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        let n = self.terms.len().saturating_sub(1);
+        for (_, term) in &self.terms[..n] {
+            visitor(term, true);
+        }
     }
 }
 
 /// The query for one text clause on one field; `None` when the text has nothing searchable.
 fn text_query(field: Field, text: &str, quoted: bool) -> Option<Box<dyn Query>> {
     let tokens = analyze(text);
-    let terms = phrase_terms(&tokens);
+    let phrase = phrase_terms(&tokens);
     if !is_loose(text, quoted) {
-        return phrase_query(field, &terms);
+        return phrase_query(field, &phrase);
     }
     let mut bigrams: Vec<String> = tokens
         .iter()
@@ -492,7 +587,7 @@ fn text_query(field: Field, text: &str, quoted: bool) -> Option<Box<dyn Query>> 
         min,
     );
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(loose))];
-    if let Some(exact) = phrase_query(field, &terms) {
+    if let Some(exact) = phrase_query(field, &phrase) {
         clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, 3.0))));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
@@ -661,16 +756,23 @@ impl ParsedQuery {
                 } => {
                     let tokens = analyze(text);
                     let loose = is_loose(text, *quoted);
-                    let terms = if loose {
-                        tokens
-                            .iter()
-                            .filter(|t| t.kind == TokenKind::Bigram)
-                            .map(|t| (0, t.text.clone()))
-                            .collect()
+                    let phrase = if loose {
+                        Phrase {
+                            terms: tokens
+                                .iter()
+                                .filter(|t| t.kind == TokenKind::Bigram)
+                                .map(|t| (0, t.text.clone()))
+                                .collect(),
+                            prefix: false,
+                        }
                     } else {
                         phrase_terms(&tokens)
                     };
-                    (!terms.is_empty()).then_some(HighlightPattern { terms, loose })
+                    (!phrase.terms.is_empty()).then_some(HighlightPattern {
+                        terms: phrase.terms,
+                        loose,
+                        prefix: phrase.prefix,
+                    })
                 }
                 _ => None,
             })
@@ -896,12 +998,12 @@ mod tests {
 
     #[test]
     fn phrase_terms_cover_every_character() {
-        let t = phrase_terms(&analyze("发〔2023〕12号"));
+        let t = phrase_terms(&analyze("发〔2023〕12号")).terms;
         let texts: Vec<_> = t.iter().map(|(_, s)| s.as_str()).collect();
         assert_eq!(texts, vec!["发", "|", "20", "23", "|", "12", "2号"]);
         let positions: Vec<_> = t.iter().map(|(p, _)| *p).collect();
         assert_eq!(positions, vec![0, 1, 2, 4, 6, 7, 8]);
-        let cover = |s: &str| -> Vec<(usize, String)> { phrase_terms(&analyze(s)) };
+        let cover = |s: &str| -> Vec<(usize, String)> { phrase_terms(&analyze(s)).terms };
         let pairs = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
             v.iter().map(|&(p, s)| (p, s.to_string())).collect()
         };
@@ -916,5 +1018,11 @@ mod tests {
             pairs(&[(0, "零公"), (2, "里二"), (4, "手车")])
         );
         assert_eq!(cover("补贴"), pairs(&[(0, "补贴")]));
+        assert_eq!(cover("出口退"), pairs(&[(0, "出口"), (1, "口退")]));
+        // Only a single gram character that ends the text is a prefix.
+        let prefix = |s: &str| phrase_terms(&analyze(s)).prefix;
+        assert!(prefix("税") && prefix("A股") && prefix("出口，税") && prefix("iPhone 5"));
+        assert!(!prefix("税，") && !prefix("5G") && !prefix("出口退") && !prefix("export"));
+        assert_eq!(cover("A股"), pairs(&[(0, "a"), (1, "股")]));
     }
 }

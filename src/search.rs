@@ -493,13 +493,22 @@ pub fn match_ranges(text: &str, patterns: &[HighlightPattern]) -> Vec<(usize, us
         return Vec::new();
     }
     // The distinct terms of all patterns; only tokens equal to one of them are kept (the text
-    // is streamed through the tokenizer, nothing is allocated per token).
+    // is streamed through the tokenizer, nothing is allocated per token). A prefix (the last
+    // term of a prefix pattern) has its own index after the terms: its unigram and every
+    // bigram starting with it match, and the range is its character alone.
     let mut terms: Vec<&str> = patterns
         .iter()
         .flat_map(|p| p.terms.iter().map(|(_, t)| t.as_str()))
         .collect();
     terms.sort_unstable();
     terms.dedup();
+    let mut prefixes: Vec<&str> = patterns
+        .iter()
+        .filter(|p| p.prefix)
+        .filter_map(|p| p.terms.last().map(|(_, t)| t.as_str()))
+        .collect();
+    prefixes.sort_unstable();
+    prefixes.dedup();
     // (position, term index, byte range), in token order.
     let mut found: Vec<(usize, usize, (usize, usize))> = Vec::new();
     let mut stream = crate::analysis::tokenizer::ProvisioTokenStream::new(text);
@@ -508,8 +517,22 @@ pub fn match_ranges(text: &str, patterns: &[HighlightPattern]) -> Vec<(usize, us
         if let Ok(i) = terms.binary_search(&t.text.as_str()) {
             found.push((t.position, i, (t.offset_from, t.offset_to)));
         }
+        for (j, p) in prefixes.iter().enumerate() {
+            if t.text.starts_with(p) {
+                let first = text[t.offset_from..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+                found.push((
+                    t.position,
+                    terms.len() + j,
+                    (t.offset_from, t.offset_from + first),
+                ));
+            }
+        }
     }
     let term_index = |t: &str| terms.binary_search(&t).ok();
+    let prefix_index = |t: &str| prefixes.binary_search(&t).ok().map(|j| terms.len() + j);
     let at = |pos: usize, term: usize| {
         // Positions never decrease in `found`: find the first token at `pos`, scan its run.
         let from = found.partition_point(|(p, _, _)| *p < pos);
@@ -521,10 +544,19 @@ pub fn match_ranges(text: &str, patterns: &[HighlightPattern]) -> Vec<(usize, us
     };
     let mut ranges = Vec::new();
     for pat in patterns {
+        let last = pat.terms.len().saturating_sub(1);
         let wanted: Option<Vec<(usize, usize)>> = pat
             .terms
             .iter()
-            .map(|(rel, t)| term_index(t).map(|i| (*rel, i)))
+            .enumerate()
+            .map(|(k, (rel, t))| {
+                let index = if pat.prefix && k == last {
+                    prefix_index(t)
+                } else {
+                    term_index(t)
+                };
+                index.map(|i| (*rel, i))
+            })
             .collect();
         let Some(wanted) = wanted else { continue };
         if pat.loose {

@@ -1,11 +1,15 @@
-//! The provisio analyzer: CJK and digits as unigrams + bigrams sharing a position, Latin words
-//! lower-cased and stemmed. Offsets always point into the original (display) text.
+//! The provisio analyzer: CJK and digits as overlapping bigrams (one token per character),
+//! Latin words lower-cased and stemmed. Offsets always point into the original (display) text.
 //!
 //! Rules (the query side uses the same function, so both sides agree):
-//! - a "gram character" is a CJK character or a digit (after [`fold_char`]); each gets its own
-//!   position and a unigram token; when the next gram character follows with only whitespace in
-//!   between, a bigram token (this + next) is emitted at the same position. Whitespace between
-//!   gram characters is layout (`2023 年`, `外\n贸`) and does not break the chain;
+//! - a "gram character" is a CJK character or a digit (after [`fold_char`]); consecutive ones
+//!   form a chain (whitespace between them is layout, `2023 年`, `外\n贸`, and does not break
+//!   it). Each character of a chain gets its own position and one token there: the bigram of
+//!   it and the next character, or, for the chain's last character, its unigram. 免费仓储 is
+//!   免费@0 费仓@1 仓储@2 储@3. So a text of two or more gram characters is found by its
+//!   bigrams, and a single one (`税`, `5`) by every term that starts with it: its unigram where
+//!   it ends a chain, a bigram elsewhere (the query side asks for that prefix). Unigrams at
+//!   every position as well would double the postings of Chinese text and find nothing more;
 //! - a Latin word (a run of letters) is one token at one position, lower-cased and stemmed;
 //! - punctuation breaks the bigram chain; where it breaks one (after a gram character) it also
 //!   takes a position with the [`BREAK`] token, so that gram characters on either side are never
@@ -91,16 +95,18 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
 pub struct ProvisioTokenizer;
 
 /// Tokens produced one at a time into one reused [`Token`] (no allocation per token). Positions
-/// never decrease: the bigram of positions p, p+1 is emitted (at p) before the unigram of p+1.
+/// never decrease: a chain's last unigram is emitted before the word or break that ends it.
 pub struct ProvisioTokenStream<'a> {
     chars: std::iter::Peekable<std::str::CharIndices<'a>>,
     token: Token,
     kind: TokenKind,
     position: usize,
-    /// The previous gram character: (folded char, byte offset, position), while the chain holds.
-    prev_gram: Option<(char, usize, usize)>,
-    /// A unigram to emit next (its bigram went first): (folded char, start, end, position).
-    pending: Option<(char, usize, usize, usize)>,
+    /// The previous gram character: (folded char, start, end, position), while the chain holds.
+    prev_gram: Option<(char, usize, usize, usize)>,
+    /// The word or break that ended a chain, emitted after the chain's last unigram:
+    /// (kind, start, end, position); a word's text is in `pending_text`.
+    pending: Option<(TokenKind, usize, usize, usize)>,
+    pending_text: String,
     word: String,
 }
 
@@ -113,6 +119,7 @@ impl<'a> ProvisioTokenStream<'a> {
             position: 0,
             prev_gram: None,
             pending: None,
+            pending_text: String::new(),
             word: String::new(),
         }
     }
@@ -125,10 +132,24 @@ impl<'a> ProvisioTokenStream<'a> {
         self.token.position_length = 1;
     }
 
-    fn emit_unigram(&mut self, f: char, from: usize, to: usize, position: usize) {
-        self.token.text.clear();
-        self.token.text.push(f);
-        self.emit(TokenKind::Unigram, position, from, to);
+    /// Emit the pending word or break, or the chain's last unigram with the word or break
+    /// made pending. True when something was emitted.
+    fn end_chain_then(&mut self, kind: TokenKind, from: usize, to: usize) -> bool {
+        let position = self.position;
+        self.position += 1;
+        match self.prev_gram.take() {
+            Some((f, pstart, pend, ppos)) => {
+                self.pending = Some((kind, from, to, position));
+                self.token.text.clear();
+                self.token.text.push(f);
+                self.emit(TokenKind::Unigram, ppos, pstart, pend);
+            }
+            None => {
+                std::mem::swap(&mut self.token.text, &mut self.pending_text);
+                self.emit(kind, position, from, to);
+            }
+        }
+        true
     }
 }
 
@@ -142,8 +163,9 @@ impl Tokenizer for ProvisioTokenizer {
 
 impl TokenStream for ProvisioTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if let Some((f, from, to, position)) = self.pending.take() {
-            self.emit_unigram(f, from, to, position);
+        if let Some((kind, from, to, position)) = self.pending.take() {
+            std::mem::swap(&mut self.token.text, &mut self.pending_text);
+            self.emit(kind, position, from, to);
             return true;
         }
         while let Some((start, c)) = self.chars.next() {
@@ -153,17 +175,14 @@ impl TokenStream for ProvisioTokenStream<'_> {
                     let end = start + c.len_utf8();
                     let position = self.position;
                     self.position += 1;
-                    let prev = self.prev_gram.replace((f, start, position));
-                    if let Some((pc, pstart, ppos)) = prev {
+                    let prev = self.prev_gram.replace((f, start, end, position));
+                    if let Some((pc, pstart, _, ppos)) = prev {
                         self.token.text.clear();
                         self.token.text.push(pc);
                         self.token.text.push(f);
                         self.emit(TokenKind::Bigram, ppos, pstart, end);
-                        self.pending = Some((f, start, end, position));
-                    } else {
-                        self.emit_unigram(f, start, end, position);
+                        return true;
                     }
-                    return true;
                 }
                 Class::Letter => {
                     self.word.clear();
@@ -183,28 +202,30 @@ impl TokenStream for ProvisioTokenStream<'_> {
                         self.chars.next();
                     }
                     let stemmed = stem(&self.word);
-                    self.token.text.clear();
-                    self.token.text.push_str(&stemmed);
-                    let position = self.position;
-                    self.position += 1;
-                    self.prev_gram = None;
-                    self.emit(TokenKind::Word, position, start, end);
-                    return true;
+                    self.pending_text.clear();
+                    self.pending_text.push_str(&stemmed);
+                    return self.end_chain_then(TokenKind::Word, start, end);
                 }
                 Class::Space => {}
                 Class::Other => {
-                    if self.prev_gram.take().is_some() {
-                        let position = self.position;
-                        self.position += 1;
-                        self.token.text.clear();
-                        self.token.text.push_str(BREAK);
-                        self.emit(TokenKind::Break, position, start, start + c.len_utf8());
-                        return true;
+                    if self.prev_gram.is_some() {
+                        self.pending_text.clear();
+                        self.pending_text.push_str(BREAK);
+                        return self.end_chain_then(TokenKind::Break, start, start + c.len_utf8());
                     }
                 }
             }
         }
-        false
+        // The text ends: a chain still open ends with its last unigram.
+        match self.prev_gram.take() {
+            Some((f, from, to, position)) => {
+                self.token.text.clear();
+                self.token.text.push(f);
+                self.emit(TokenKind::Unigram, position, from, to);
+                true
+            }
+            None => false,
+        }
     }
 
     fn token(&self) -> &Token {
@@ -228,18 +249,28 @@ mod tests {
     }
 
     #[test]
-    fn han_gets_unigrams_and_bigrams_at_same_position() {
+    fn han_chain_gets_bigrams_and_a_final_unigram() {
         let t = texts("免费仓储");
         assert_eq!(
             t,
             vec![
-                ("免".into(), 0),
                 ("免费".into(), 0),
-                ("费".into(), 1),
                 ("费仓".into(), 1),
-                ("仓".into(), 2),
                 ("仓储".into(), 2),
                 ("储".into(), 3),
+            ]
+        );
+        assert_eq!(texts("税"), vec![("税".into(), 0)]);
+        // A chain ends before a word: its last unigram comes first, positions in order.
+        assert_eq!(
+            texts("A股 5G网络"),
+            vec![
+                ("a".into(), 0),
+                ("股5".into(), 1),
+                ("5".into(), 2),
+                ("g".into(), 3),
+                ("网络".into(), 4),
+                ("络".into(), 5),
             ]
         );
     }
@@ -257,11 +288,9 @@ mod tests {
         assert_eq!(
             texts("出口，退税"),
             vec![
-                ("出".into(), 0),
                 ("出口".into(), 0),
                 ("口".into(), 1),
                 (BREAK.into(), 2),
-                ("退".into(), 3),
                 ("退税".into(), 3),
                 ("税".into(), 4),
             ]

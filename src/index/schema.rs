@@ -17,7 +17,7 @@ use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzer changes meaning: an index with another version
 /// is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]

@@ -1,5 +1,6 @@
-//! Substring recall: every ≥2-character substring of a Chinese passage that contains Han finds
-//! that passage (quoted always; unquoted too when the exact-phrase rule applies).
+//! Substring recall: every substring of a Chinese passage that contains Han finds that passage
+//! (quoted always; unquoted too when the exact-phrase rule applies), single characters
+//! included.
 
 use crate::common::search_in;
 use crate::corpus::indexed_dir;
@@ -77,7 +78,7 @@ fn every_substring_finds_its_passage() {
     });
     let n = passages.len();
     let result = runner.run(
-        &(0..n, any::<prop::sample::Index>(), 2usize..16),
+        &(0..n, any::<prop::sample::Index>(), 1usize..16),
         |(pi, start, len)| {
             let p = &passages[pi];
             let chars: Vec<char> = p.text.chars().collect();
@@ -133,4 +134,54 @@ fn phrases_do_not_match_across_punctuation() {
     assert_eq!(found("\"出口，退税\""), vec!["b.txt"]);
     assert_eq!(found("\"零公里，二手车\""), vec!["c.txt"]);
     assert_eq!(found("\"出口、进退税\""), vec!["e.txt"]);
+}
+
+#[test]
+fn a_single_character_is_found_inside_a_run_and_at_its_end() {
+    // The index keeps a unigram only for the last character of a run (elsewhere the position
+    // holds a bigram), so a query ending in a single character must take it as a prefix.
+    let ws = crate::common::Workspace::new();
+    ws.write("a.txt", "企业出口退税办理时限压缩至三个工作日。\n");
+    ws.write("b.txt", "本条所称的税，是指增值税\n");
+    ws.write("c.txt", "支持A股上市企业开展跨境并购。\n");
+    ws.write("d.txt", "该型号为iPhone 15 Pro，另有iPhone 5s。\n");
+    ws.write("e.txt", "这一段没有那个字。\n");
+    ws.index();
+    let found = |q: &str| {
+        let mut p = crate::common::paths(&ws.search(q));
+        p.sort();
+        p
+    };
+    assert_eq!(found("税"), vec!["a.txt", "b.txt"]);
+    assert_eq!(found("\"税\""), vec!["a.txt", "b.txt"]);
+    assert_eq!(found("A股"), vec!["c.txt"]);
+    assert_eq!(found("\"支持A股\""), vec!["c.txt"]);
+    assert_eq!(found("\"iPhone 1\""), vec!["d.txt"]);
+    assert_eq!(found("\"iPhone 5\""), vec!["d.txt"]);
+    assert_eq!(found("\"iPhone 6\""), Vec::<String>::new());
+    // Before punctuation or a word, a single character is its unigram, not a prefix.
+    assert_eq!(found("\"税，\""), vec!["b.txt"]);
+    assert_eq!(found("\"5s\""), vec!["d.txt"]);
+    // Only the character is highlighted, wherever it sits in its run.
+    let r = ws.search("税");
+    let marks: Vec<&str> = r
+        .documents
+        .iter()
+        .flat_map(|d| d.passages.iter().map(|p| p.highlight.as_str()))
+        .collect();
+    assert!(
+        marks
+            .iter()
+            .any(|h| h.contains("出口退<mark>税</mark>办理")),
+        "{marks:?}"
+    );
+    assert!(
+        marks
+            .iter()
+            .any(|h| h.contains("的<mark>税</mark>，是指增值<mark>税</mark>")),
+        "{marks:?}"
+    );
+    let r = ws.search("A股");
+    let h = &r.documents[0].passages[0].highlight;
+    assert!(h.contains("<mark>A股</mark>上市"), "{h}");
 }
