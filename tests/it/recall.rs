@@ -184,4 +184,24 @@ fn a_single_character_is_found_inside_a_run_and_at_its_end() {
     let r = ws.search("A股");
     let h = &r.documents[0].passages[0].highlight;
     assert!(h.contains("<mark>A股</mark>上市"), "{h}");
+    assert_eq!(found("霸"), Vec::<String>::new());
+}
+
+#[test]
+fn a_single_character_query_is_ranked() {
+    // A lone character is the union of the terms starting with it, each scored by BM25: the
+    // short passage full of 税 ranks above the long one that mentions it once, although it
+    // comes later in the index (a range query would give both the same score).
+    let ws = crate::common::Workspace::new();
+    ws.write(
+        "a.txt",
+        "本办法自发布之日起施行，有效期三年，由市商务局负责解释，各区县应当结合本地实际\
+         制定实施细则，报市商务局备案，其中涉及税收的事项另行通知。\n",
+    );
+    ws.write("b.txt", "增值税、消费税、关税和所得税。\n");
+    ws.index();
+    let r = ws.search("税");
+    assert_eq!(crate::common::paths(&r), vec!["b.txt", "a.txt"]);
+    let scores: Vec<f32> = r.documents.iter().map(|d| d.passages[0].score).collect();
+    assert!(scores[0] > scores[1], "{scores:?}");
 }
