@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Compare two running provisio servers on the bench queries, interleaved.
 
-    bench/ab.py http://127.0.0.1:7001 http://127.0.0.1:7002 [--rounds 7] [--extra 'q1' 'q2' ...]
+    bench/ab.py http://127.0.0.1:7001 http://127.0.0.1:7002 [--rounds 8] [--extra 'q1' 'q2' ...]
 
 Serve the two builds (or the two indexes) side by side with `--result-cache 0`, then run this.
-Each round asks every query of each server in turn (the order alternates per round), so a
+After one untimed pass, each round asks every query of each server in turn (the order
+alternates per round, each server first equally often, with a pause before each request), so a
 shared host's speed drifts affect both alike; the figure is the `took_ms` the server reports
 (search time, without HTTP). Prints each query's median per server, whether their document and
 passage counts agree, and the ratio of the summed medians (B ÷ A).
@@ -15,6 +16,7 @@ import json
 import os
 import statistics
 import sys
+import time
 import urllib.parse
 import urllib.request
 
@@ -33,16 +35,27 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("a")
     ap.add_argument("b")
-    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--rounds", type=int, default=8,
+                    help="rounds (rounded up to even, so each server goes first equally often)")
+    ap.add_argument("--gap-ms", type=float, default=25.0,
+                    help="pause before each request, so one server's after-work (freeing, "
+                         "purging) does not run during the other's search")
     ap.add_argument("--extra", nargs="*", default=[], help="more queries")
     args = ap.parse_args()
     queries = [q["provisio"] for q in query_set()] + args.extra
     took = {s: {q: [] for q in queries} for s in (args.a, args.b)}
     counts = {s: {} for s in (args.a, args.b)}
-    for rnd in range(args.rounds):
+    # One untimed pass first: a server's first searches build its per-segment tables and
+    # fault its index in, and an A/B right after starting the servers once came out inverted.
+    for q in queries:
+        for server in (args.a, args.b):
+            ask(server, q)
+    rounds = args.rounds + args.rounds % 2
+    for rnd in range(rounds):
         for q in queries:
             order = (args.a, args.b) if rnd % 2 == 0 else (args.b, args.a)
             for server in order:
+                time.sleep(args.gap_ms / 1000)
                 ms, docs, passages = ask(server, q)
                 took[server][q].append(ms)
                 counts[server][q] = (docs, passages)
