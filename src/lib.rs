@@ -17,6 +17,7 @@ pub mod extract;
 pub mod facets;
 pub mod index;
 pub mod matrix;
+pub(crate) mod prefix;
 pub mod query;
 pub mod search;
 pub mod segment;

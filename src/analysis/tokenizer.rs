@@ -132,6 +132,12 @@ impl<'a> ProvisioTokenStream<'a> {
         self.token.position_length = 1;
     }
 
+    fn emit_unigram(&mut self, f: char, from: usize, to: usize, position: usize) {
+        self.token.text.clear();
+        self.token.text.push(f);
+        self.emit(TokenKind::Unigram, position, from, to);
+    }
+
     /// Emit the pending word or break, or the chain's last unigram with the word or break
     /// made pending. True when something was emitted.
     fn end_chain_then(&mut self, kind: TokenKind, from: usize, to: usize) -> bool {
@@ -140,9 +146,7 @@ impl<'a> ProvisioTokenStream<'a> {
         match self.prev_gram.take() {
             Some((f, pstart, pend, ppos)) => {
                 self.pending = Some((kind, from, to, position));
-                self.token.text.clear();
-                self.token.text.push(f);
-                self.emit(TokenKind::Unigram, ppos, pstart, pend);
+                self.emit_unigram(f, pstart, pend, ppos);
             }
             None => {
                 std::mem::swap(&mut self.token.text, &mut self.pending_text);
@@ -219,9 +223,7 @@ impl TokenStream for ProvisioTokenStream<'_> {
         // The text ends: a chain still open ends with its last unigram.
         match self.prev_gram.take() {
             Some((f, from, to, position)) => {
-                self.token.text.clear();
-                self.token.text.push(f);
-                self.emit(TokenKind::Unigram, position, from, to);
+                self.emit_unigram(f, from, to, position);
                 true
             }
             None => false,

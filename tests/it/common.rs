@@ -63,6 +63,13 @@ impl Workspace {
     pub fn search(&self, q: &str) -> SearchResponse {
         search_in(&self.index_dir(), q, 100)
     }
+
+    /// Paths of the documents `q` finds, sorted.
+    pub fn found(&self, q: &str) -> Vec<String> {
+        let mut p = paths(&self.search(q));
+        p.sort();
+        p
+    }
 }
 
 pub fn search_in(index_dir: &Path, q: &str, passages_per_doc: usize) -> SearchResponse {

@@ -118,11 +118,7 @@ fn phrases_do_not_match_across_punctuation() {
     ws.write("d.txt", "支持零公里二手车出口业务。\n");
     ws.write("e.txt", "出口、进退税两项不得合并申报。\n");
     ws.index();
-    let found = |q: &str| {
-        let mut p = crate::common::paths(&ws.search(q));
-        p.sort();
-        p
-    };
+    let found = |q: &str| ws.found(q);
     assert_eq!(found("出口退税"), vec!["a.txt"]);
     assert_eq!(found("\"出口退税\""), vec!["a.txt"]);
     // (Unquoted, a run this long is matched loosely, by most of its bigrams.)
@@ -147,11 +143,7 @@ fn a_single_character_is_found_inside_a_run_and_at_its_end() {
     ws.write("d.txt", "该型号为iPhone 15 Pro，另有iPhone 5s。\n");
     ws.write("e.txt", "这一段没有那个字。\n");
     ws.index();
-    let found = |q: &str| {
-        let mut p = crate::common::paths(&ws.search(q));
-        p.sort();
-        p
-    };
+    let found = |q: &str| ws.found(q);
     assert_eq!(found("税"), vec!["a.txt", "b.txt"]);
     assert_eq!(found("\"税\""), vec!["a.txt", "b.txt"]);
     assert_eq!(found("A股"), vec!["c.txt"]);
